@@ -1,0 +1,58 @@
+#pragma once
+
+#include "api/ApiError.h"
+#include "api/RateLimitSnapshot.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+
+namespace tango {
+
+class Clock;
+
+// Shared by every request of one ApiClient. Before a request is sent, the pacer looks at the
+// latest rate-limit snapshot: while a short window (burst) has nothing left and has not reset,
+// the request is held until it resets; when the daily window is spent, the request fails at
+// once with QuotaExhausted (saying when it resets) instead of waiting for hours.
+class Pacer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Pacer(Clock *clock, QObject *parent = nullptr);
+
+    struct Decision
+    {
+        enum class Action { Go, Wait, Refuse } action = Action::Go;
+        qint64 waitMs = 0;      // for Wait
+        QString window;         // window that causes the wait or refusal
+        ApiError error;         // for Refuse
+    };
+
+    // What to do with a request about to be sent now.
+    Decision decide() const;
+
+    // Records that a request was sent, so that requests in flight count against what is left.
+    void noteSent();
+    // Feeds the latest response's snapshot (any status). Ignored when it carries no headers.
+    void update(const RateLimitSnapshot &snapshot);
+    RateLimitSnapshot snapshot() const { return m_snapshot; }
+
+    void setEnabled(bool on) { m_enabled = on; }
+    bool isEnabled() const { return m_enabled; }
+    // Margin added to a reset time before sending again, to absorb rounding on the server.
+    void setResetMarginMs(qint64 ms) { m_marginMs = ms; }
+
+Q_SIGNALS:
+    void snapshotChanged(const tango::RateLimitSnapshot &snapshot);
+
+private:
+    Clock *m_clock;
+    RateLimitSnapshot m_snapshot;
+    int m_sentSinceSnapshot = 0;
+    bool m_enabled = true;
+    qint64 m_marginMs = 150;
+};
+
+} // namespace tango

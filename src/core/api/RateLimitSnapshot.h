@@ -1,0 +1,64 @@
+#pragma once
+
+#include "api/RateLimitWindow.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QPair>
+#include <QVector>
+
+#include <optional>
+
+class QNetworkReply;
+
+namespace tango {
+
+// The rate-limit state carried by one response. Parsing never fails: whatever is missing or
+// malformed is simply unknown.
+class RateLimitSnapshot
+{
+public:
+    using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
+
+    RateLimitSnapshot() = default;
+    static RateLimitSnapshot fromHeaders(const RawHeaders &headers, qint64 receivedAtMs,
+                                         const QDateTime &receivedAtUtc);
+    static RateLimitSnapshot fromReply(const QNetworkReply &reply, qint64 receivedAtMs,
+                                       const QDateTime &receivedAtUtc);
+
+    // True when the response carried no rate-limit header at all.
+    bool isEmpty() const;
+
+    // The overall X-RateLimit-Limit/Remaining/Reset trio (name "").
+    const RateLimitWindow &overall() const { return m_overall; }
+    // Every named window found, in the order first seen ("burst", "daily", ...).
+    const QVector<RateLimitWindow> &windows() const { return m_windows; }
+    // The named window (case-insensitive), or nullptr.
+    const RateLimitWindow *window(const QString &name) const;
+
+    std::optional<double> executionTimeSeconds() const { return m_executionTime; }
+    QString executionTimeText() const { return m_executionTimeText; }
+    QString apiVersion() const { return m_apiVersion; }
+    qint64 receivedAtMs() const { return m_receivedAtMs; }
+    QDateTime receivedAtUtc() const { return m_receivedAtUtc; }
+
+    // Monotonic time at which the window resets, or nullopt when its reset is unknown.
+    std::optional<qint64> resetAtMs(const RateLimitWindow &w) const;
+    // Milliseconds left until the window resets at nowMs (never negative), or nullopt.
+    std::optional<qint64> msUntilReset(const RateLimitWindow &w, qint64 nowMs) const;
+
+private:
+    RateLimitWindow m_overall;
+    QVector<RateLimitWindow> m_windows;
+    std::optional<double> m_executionTime;
+    QString m_executionTimeText;
+    QString m_apiVersion;
+    qint64 m_receivedAtMs = 0;
+    QDateTime m_receivedAtUtc;
+};
+
+} // namespace tango
+
+Q_DECLARE_METATYPE(tango::RateLimitSnapshot)
