@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
@@ -18,7 +20,8 @@ class ApiError
 {
     Q_DECLARE_TR_FUNCTIONS(ApiError)
 public:
-    enum class Kind {
+    enum class Kind
+    {
         None,
         Unauthorized,   // 401
         Forbidden,      // 403
@@ -65,6 +68,11 @@ public:
     QStringList issues() const { return m_issues; }
     void setIssues(const QStringList &i) { m_issues = i; }
     QJsonObject availableFields() const { return m_availableFields; }
+    void setAvailableFields(const QJsonObject &f) { m_availableFields = f; }
+
+    // "api-key" (default) or "bearer": lets a 401 say which kind of secret was rejected.
+    QString credentialsKind() const { return m_credentialsKind; }
+    void setCredentialsKind(const QString &k) { m_credentialsKind = k; }
 
     // 429 / quota: which window ("burst", "daily", or "" if unknown) and how long to wait.
     QString rateLimitWindow() const { return m_window; }
@@ -85,8 +93,20 @@ public:
 
     static constexpr int kMaxBody = 64 * 1024;
 
-    // Removes credentials from a URL's query (api_key, key, token, access_token, ...).
+    // Removes credentials from a URL's query (api_key, apikey, token, access_token, ...) and
+    // its user info. "key" is left alone: it is a legitimate contract filter.
     static QUrl redactedUrl(const QUrl &url);
+
+    // The server's own message in an error body (REFERENCE 8.1): the first string among
+    // "detail", "message", "error"; else the first element of a leading array of strings
+    // (DRF field errors); else empty.
+    static QString extractServerMessage(const QJsonObject &body);
+    // wait_in_seconds as an integer or a numeric string; nullopt when missing or garbage.
+    static std::optional<qint64> parseWaitSeconds(const QJsonValue &value);
+    // "burst" for burst/minute, "daily" for daily/day, "" when the text names no window.
+    static QString windowFromText(const QString &text);
+    // True for the daily window's name (or any name mentioning a day).
+    static bool isDailyWindow(const QString &name);
 
 private:
     Kind m_kind = Kind::None;
@@ -102,6 +122,7 @@ private:
     QString m_window;
     std::optional<qint64> m_waitSeconds;
     QDateTime m_resetsAtUtc;
+    QString m_credentialsKind;
 };
 
 } // namespace tango

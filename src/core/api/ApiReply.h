@@ -23,13 +23,22 @@ class ApiReply : public QObject
 {
     Q_OBJECT
 public:
-    enum class Expect { Object, ListPage };
-    enum class WaitReason { RateLimit, Pacing, Backoff };
+    enum class Expect
+    {
+        Object,
+        ListPage
+    };
+    enum class WaitReason
+    {
+        RateLimit,
+        Pacing,
+        Backoff
+    };
     Q_ENUM(WaitReason)
 
     ~ApiReply() override;
 
-    QUrl url() const { return m_url; }      // the URL requested (no secrets inside)
+    QUrl url() const { return m_url; } // the URL requested (no secrets inside)
     bool isFinished() const { return m_finished; }
     bool isWaiting() const { return m_waitTimer != 0; }
     int attempts() const { return m_attempts; }
@@ -66,6 +75,15 @@ private:
     void scheduleRetry(qint64 delayMs, WaitReason reason, const QString &why);
     void finishOk();
     void finishError(const ApiError &error);
+    void attempt();
+    void handleError(const ApiError &error, const RateLimitSnapshot &snapshot,
+                     const QByteArray &retryAfter);
+    void emitWaiting(qint64 delayMs, WaitReason reason, const QString &why);
+    qint64 rateLimitDelayMs(const ApiError &error, const RateLimitSnapshot &snapshot,
+                            const QByteArray &retryAfter);
+    void stopNetwork();
+    void fail(const ApiError &error); // finishError, with ApiClient::requestFailed
+    QString scrub(QString text) const;
 
     QPointer<ApiClient> m_client;
     QUrl m_url;
@@ -84,6 +102,7 @@ private:
     ListPage m_page;
     RateLimitSnapshot m_snapshot;
     ApiError m_error;
+    ApiError m_refusal; // set when the request is refused before sending (InvalidRequest)
 };
 
 } // namespace tango

@@ -14,7 +14,11 @@ namespace tango {
 class ListPage
 {
 public:
-    enum class Style { Cursor, PageNumber };
+    enum class Style
+    {
+        Cursor,
+        PageNumber
+    };
 
     // Parses a list body. Returns nullopt (and sets *error) when the object is not an envelope:
     // no "results" array, or wrongly typed keys.
@@ -24,11 +28,11 @@ public:
     std::optional<qint64> count() const { return m_count; } // "about": may be estimated
     QUrl next() const { return m_next; }
     QUrl previous() const { return m_previous; }
-    QString cursor() const { return m_cursor; }             // empty when null
+    QString cursor() const { return m_cursor; } // empty when null
     QString previousCursor() const { return m_previousCursor; }
     bool hasNext() const { return m_next.isValid() || !m_cursor.isEmpty(); }
     const QJsonArray &results() const { return m_results; }
-    QStringList warnings() const { return m_warnings; }     // meta.warnings
+    QStringList warnings() const { return m_warnings; } // meta.warnings
     QJsonObject meta() const { return m_meta; }
 
 private:

@@ -24,10 +24,15 @@ public:
 
     struct Decision
     {
-        enum class Action { Go, Wait, Refuse } action = Action::Go;
-        qint64 waitMs = 0;      // for Wait
-        QString window;         // window that causes the wait or refusal
-        ApiError error;         // for Refuse
+        enum class Action
+        {
+            Go,
+            Wait,
+            Refuse
+        } action = Action::Go;
+        qint64 waitMs = 0; // for Wait
+        QString window;    // window that causes the wait or refusal
+        ApiError error;    // for Refuse
     };
 
     // What to do with a request about to be sent now.
@@ -35,6 +40,11 @@ public:
 
     // Records that a request was sent, so that requests in flight count against what is left.
     void noteSent();
+    // Records that a request sent earlier got its answer (or failed without one), so that the
+    // next snapshot only counts the requests still in flight after it.
+    void noteFinished();
+    int inFlight() const { return m_inFlight; }
+    int sentSinceSnapshot() const { return m_sentSinceSnapshot; }
     // Feeds the latest response's snapshot (any status). Ignored when it carries no headers.
     void update(const RateLimitSnapshot &snapshot);
     RateLimitSnapshot snapshot() const { return m_snapshot; }
@@ -51,6 +61,7 @@ private:
     Clock *m_clock;
     RateLimitSnapshot m_snapshot;
     int m_sentSinceSnapshot = 0;
+    int m_inFlight = 0;
     bool m_enabled = true;
     qint64 m_marginMs = 150;
 };

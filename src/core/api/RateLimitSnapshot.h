@@ -31,6 +31,14 @@ public:
     // True when the response carried no rate-limit header at all.
     bool isEmpty() const;
 
+    // Values above this are treated as garbage (unknown): no real window is that large, and it
+    // keeps every later computation (reset * 1000, remaining - sent) far from overflow.
+    static constexpr qint64 kMaxValue = 1'000'000'000'000LL;
+    // Parses one header value as a non-negative count; nullopt for garbage, negative or huge.
+    static std::optional<qint64> parseCount(const QByteArray &value);
+    // "0.045s", "45ms", "0.045" -> seconds; nullopt for garbage.
+    static std::optional<double> parseExecutionTime(const QByteArray &value);
+
     // The overall X-RateLimit-Limit/Remaining/Reset trio (name "").
     const RateLimitWindow &overall() const { return m_overall; }
     // Every named window found, in the order first seen ("burst", "daily", ...).
@@ -57,6 +65,7 @@ private:
     QString m_apiVersion;
     qint64 m_receivedAtMs = 0;
     QDateTime m_receivedAtUtc;
+    bool m_any = false;
 };
 
 } // namespace tango

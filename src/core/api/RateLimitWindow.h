@@ -10,7 +10,7 @@ namespace tango {
 // A value the server did not send (or sent as garbage) is std::nullopt: unknown, never 0.
 struct RateLimitWindow
 {
-    QString name;                       // "burst", "daily", ... lower case; "" for the overall trio
+    QString name; // "burst", "daily", ... lower case; "" for the overall trio
     std::optional<qint64> limit;
     std::optional<qint64> remaining;
     std::optional<qint64> resetSeconds; // seconds after the snapshot's receive time
@@ -18,8 +18,8 @@ struct RateLimitWindow
     bool isExhausted() const { return remaining.has_value() && *remaining <= 0; }
     bool operator==(const RateLimitWindow &o) const
     {
-        return name == o.name && limit == o.limit && remaining == o.remaining
-            && resetSeconds == o.resetSeconds;
+        return name == o.name && limit == o.limit && remaining == o.remaining &&
+               resetSeconds == o.resetSeconds;
     }
 };
 

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <QByteArray>
+#include <QDateTime>
 #include <QtGlobal>
+
+#include <optional>
 
 namespace tango {
 
@@ -15,6 +19,11 @@ struct RetryPolicy
 
     // Backoff before retry number `retry` (1-based), jitter drawn from [0,1) `random01`.
     qint64 backoffMs(int retry, double random01) const;
+
+    // A Retry-After value (delta seconds or an HTTP date) as milliseconds from nowUtc; never
+    // negative; nullopt when missing or unreadable.
+    static std::optional<qint64> parseRetryAfterMs(const QByteArray &value,
+                                                   const QDateTime &nowUtc);
 
     static RetryPolicy none()
     {

@@ -1,0 +1,401 @@
+#include "api/ApiReply.h"
+
+#include "api/ApiClient.h"
+#include "api/Pacer.h"
+#include "util/Clock.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QNetworkReply>
+
+#include <algorithm>
+
+namespace tango {
+
+ApiReply::ApiReply(ApiClient *client, const QUrl &url, Expect expect)
+    : QObject(client)
+    , m_client(client)
+    , m_url(url)
+    , m_expect(expect)
+{}
+
+ApiReply::~ApiReply()
+{
+    if (m_waitTimer && m_client)
+        m_client->clock()->cancel(m_waitTimer);
+    m_waitTimer = 0;
+    stopNetwork();
+}
+
+void ApiReply::stopNetwork()
+{
+    if (!m_net)
+        return;
+    QNetworkReply *net = m_net;
+    m_net = nullptr;
+    net->disconnect(this);
+    net->abort();
+    net->deleteLater();
+    if (m_client)
+        m_client->pacer()->noteFinished();
+}
+
+QString ApiReply::scrub(QString text) const
+{
+    // Qt's error strings may quote the URL; and whatever the source, no secret leaves here.
+    text.replace(m_url.toString(), ApiError::redactedUrl(m_url).toString());
+    text.replace(m_url.toString(QUrl::FullyEncoded),
+                 ApiError::redactedUrl(m_url).toString(QUrl::FullyEncoded));
+    if (m_client && m_client->credentials()) {
+        for (const QString &secret : m_client->credentials()->secrets()) {
+            if (!secret.isEmpty())
+                text.replace(secret, maskSecret(secret));
+        }
+    }
+    return text;
+}
+
+void ApiReply::start()
+{
+    if (m_finished || !m_client)
+        return;
+    m_startedMs = m_client->clock()->nowMs();
+    if (m_refusal.isError()) {
+        ApiError e = m_refusal;
+        e.setUrl(m_url);
+        fail(e);
+        return;
+    }
+    attempt();
+}
+
+void ApiReply::attempt()
+{
+    if (m_finished || !m_client)
+        return;
+    const Pacer::Decision d = m_client->pacer()->decide();
+    switch (d.action) {
+    case Pacer::Decision::Action::Go:
+        sendNow();
+        return;
+    case Pacer::Decision::Action::Refuse: {
+        ApiError e = d.error;
+        e.setUrl(m_url);
+        fail(e);
+        return;
+    }
+    case Pacer::Decision::Action::Wait:
+        emitWaiting(d.waitMs, WaitReason::Pacing, tr("rate limit (%1)").arg(d.window));
+        m_waitTimer = m_client->clock()->callAfter(d.waitMs, this, [this] {
+            m_waitTimer = 0;
+            attempt();
+        });
+        return;
+    }
+}
+
+void ApiReply::sendNow()
+{
+    ++m_attempts;
+    const QNetworkRequest request = m_client->buildRequest(m_url);
+    m_net = m_client->networkAccessManager()->get(request);
+    m_client->pacer()->noteSent();
+    connect(m_net, &QNetworkReply::finished, this, &ApiReply::onNetworkFinished);
+}
+
+void ApiReply::onNetworkFinished()
+{
+    QNetworkReply *net = m_net;
+    if (!net || m_finished)
+        return;
+    m_net = nullptr;
+    net->deleteLater();
+    ApiClient *client = m_client;
+    if (!client)
+        return;
+    client->pacer()->noteFinished();
+
+    const qint64 now = client->clock()->nowMs();
+    const RateLimitSnapshot snapshot =
+        RateLimitSnapshot::fromReply(*net, now, client->clock()->utcNow());
+    if (!snapshot.isEmpty()) {
+        m_snapshot = snapshot;
+        client->noteResponse(snapshot);
+    }
+    // noteResponse emits a signal whose receivers may abort or destroy us.
+    if (m_finished || !m_client)
+        return;
+
+    const QVariant statusAttr = net->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    const int status = statusAttr.isValid() ? statusAttr.toInt() : 0;
+    m_httpStatus = status;
+    const QByteArray body = net->readAll();
+    const QNetworkReply::NetworkError netError = net->error();
+    const QByteArray retryAfter = net->rawHeader(QByteArrayLiteral("Retry-After"));
+
+    auto withContext = [&](ApiError e) {
+        e.setUrl(m_url);
+        e.setApiVersion(snapshot.apiVersion());
+        if (client->credentials())
+            e.setCredentialsKind(client->credentials()->kind());
+        return e;
+    };
+
+    if (status == 0) {
+        ApiError e(netError == QNetworkReply::OperationCanceledError ||
+                           netError == QNetworkReply::TimeoutError
+                       ? ApiError::Kind::Timeout
+                       : ApiError::Kind::Network);
+        if (e.kind() == ApiError::Kind::Timeout)
+            e.setDetail(tr("No complete answer within %n second(s).", nullptr,
+                           std::max(1, client->transferTimeoutMs() / 1000)));
+        else
+            e.setDetail(scrub(net->errorString()));
+        handleError(withContext(e), snapshot, retryAfter);
+        return;
+    }
+    if (status >= 400 || status < 200) {
+        ApiError e = ApiError::fromHttp(status, body, m_url);
+        handleError(withContext(e), snapshot, retryAfter);
+        return;
+    }
+
+    // A 2xx whose body did not arrive whole.
+    const QVariant length = net->header(QNetworkRequest::ContentLengthHeader);
+    if (netError != QNetworkReply::NoError ||
+        (length.isValid() && length.toLongLong() > body.size())) {
+        ApiError e(netError == QNetworkReply::OperationCanceledError ? ApiError::Kind::Timeout
+                                                                     : ApiError::Kind::BadResponse,
+                   status);
+        e.setDetail(tr("The answer was cut off (%n byte(s) received).", nullptr, int(body.size())) +
+                    (netError != QNetworkReply::NoError
+                         ? QStringLiteral(" ") + scrub(net->errorString())
+                         : QString()));
+        e.setServerMessage(tr("The connection closed before the whole answer arrived."));
+        e.setRawBody(body);
+        handleError(withContext(e), snapshot, retryAfter);
+        return;
+    }
+
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
+    auto badResponse = [&](const QString &message) {
+        ApiError e(ApiError::Kind::BadResponse, status);
+        e.setServerMessage(message);
+        e.setRawBody(body);
+        const QByteArray type = net->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        if (!type.isEmpty())
+            e.setDetail(tr("Content type: %1").arg(QString::fromLatin1(type.left(100))));
+        handleError(withContext(e), snapshot, retryAfter);
+    };
+    if (body.trimmed().isEmpty()) {
+        badResponse(tr("The server sent an empty answer."));
+        return;
+    }
+    if (perr.error != QJsonParseError::NoError) {
+        badResponse(tr("The answer is not valid JSON (%1 at byte %2).")
+                        .arg(perr.errorString())
+                        .arg(perr.offset));
+        return;
+    }
+    if (!doc.isObject()) {
+        badResponse(doc.isArray() ? tr("The answer is a JSON array where an object was expected.")
+                                  : tr("The answer is not a JSON object."));
+        return;
+    }
+    const QJsonObject obj = doc.object();
+    // The API may signal an error inside a 2xx body.
+    if (obj.value(QLatin1String("error")).isString()) {
+        ApiError e = ApiError::fromHttp(status, body, m_url);
+        handleError(withContext(e), snapshot, retryAfter);
+        return;
+    }
+    if (m_expect == Expect::ListPage) {
+        QString why;
+        const std::optional<ListPage> page = ListPage::fromJson(obj, &why);
+        if (!page) {
+            badResponse(why);
+            return;
+        }
+        m_page = *page;
+    }
+    m_json = obj;
+    finishOk();
+}
+
+qint64 ApiReply::rateLimitDelayMs(const ApiError &error, const RateLimitSnapshot &snapshot,
+                                  const QByteArray &retryAfter)
+{
+    if (error.waitSeconds())
+        return *error.waitSeconds() * 1000;
+    if (auto ms = RetryPolicy::parseRetryAfterMs(retryAfter, m_client->clock()->utcNow()))
+        return *ms;
+    const RateLimitWindow *w =
+        error.rateLimitWindow().isEmpty() ? nullptr : snapshot.window(error.rateLimitWindow());
+    if (!w && snapshot.overall().resetSeconds)
+        w = &snapshot.overall();
+    if (w && w->resetSeconds)
+        return *w->resetSeconds * 1000;
+    return m_client->retryPolicy().backoffMs(m_rateLimitRetries, m_client->random01());
+}
+
+void ApiReply::handleError(const ApiError &input, const RateLimitSnapshot &snapshot,
+                           const QByteArray &retryAfter)
+{
+    ApiError error = input;
+    ApiClient *client = m_client;
+    const RetryPolicy policy = client->retryPolicy();
+    const qint64 now = client->clock()->nowMs();
+
+    if (error.kind() == ApiError::Kind::RateLimited && error.rateLimitWindow().isEmpty()) {
+        // The body named no window: the headers tell whether the daily one is spent.
+        for (const RateLimitWindow &w : snapshot.windows()) {
+            if (ApiError::isDailyWindow(w.name) && w.isExhausted()) {
+                error = ApiError(ApiError::Kind::QuotaExhausted, error.httpStatus());
+                error.setServerMessage(input.serverMessage());
+                error.setRawBody(input.rawBody());
+                error.setUrl(m_url);
+                error.setApiVersion(input.apiVersion());
+                error.setWaitSeconds(input.waitSeconds());
+                error.setRateLimitWindow(QStringLiteral("daily"));
+                break;
+            }
+        }
+    }
+    if (error.kind() == ApiError::Kind::QuotaExhausted && !error.resetsAtUtc().isValid()) {
+        const RateLimitWindow *daily = nullptr;
+        for (const RateLimitWindow &w : snapshot.windows()) {
+            if (ApiError::isDailyWindow(w.name))
+                daily = &w;
+        }
+        if (daily && daily->resetSeconds)
+            error.setResetsAtUtc(client->clock()->utcNow().addSecs(*daily->resetSeconds));
+        else if (error.waitSeconds())
+            error.setResetsAtUtc(client->clock()->utcNow().addSecs(*error.waitSeconds()));
+    }
+    Q_UNUSED(now);
+
+    switch (error.kind()) {
+    case ApiError::Kind::Unauthorized: {
+        CredentialsPtr creds = client->credentials();
+        if (!m_renewed && creds && creds->canRenew()) {
+            m_renewed = true;
+            m_error = error;
+            QPointer<ApiReply> self(this);
+            emitWaiting(0, WaitReason::Backoff, tr("renewing the sign-in"));
+            creds->renew([self, error](bool ok) {
+                if (!self || self->m_finished)
+                    return;
+                if (ok) {
+                    Q_EMIT self->retrying(self->m_attempts + 1, error);
+                    self->attempt();
+                } else {
+                    if (self->m_client)
+                        Q_EMIT self->m_client->credentialsRejected(error);
+                    if (self)
+                        self->fail(error);
+                }
+            });
+            return;
+        }
+        Q_EMIT client->credentialsRejected(error);
+        if (!m_finished)
+            fail(error);
+        return;
+    }
+    case ApiError::Kind::RateLimited:
+        if (m_rateLimitRetries < policy.maxRateLimitRetries) {
+            ++m_rateLimitRetries;
+            const qint64 delay = rateLimitDelayMs(error, snapshot, retryAfter);
+            Q_EMIT retrying(m_attempts + 1, error);
+            if (m_finished)
+                return;
+            const QString window = error.rateLimitWindow().isEmpty()
+                                       ? tr("rate limit")
+                                       : tr("rate limit (%1)").arg(error.rateLimitWindow());
+            scheduleRetry(delay, WaitReason::RateLimit, window);
+            return;
+        }
+        break;
+    case ApiError::Kind::ServerError:
+    case ApiError::Kind::Timeout:
+    case ApiError::Kind::Network:
+    case ApiError::Kind::BadResponse:
+        if (m_retries < policy.maxRetries) {
+            ++m_retries;
+            const qint64 delay = policy.backoffMs(m_retries, client->random01());
+            Q_EMIT retrying(m_attempts + 1, error);
+            if (m_finished)
+                return;
+            scheduleRetry(delay, WaitReason::Backoff, error.title());
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    fail(error);
+}
+
+void ApiReply::emitWaiting(qint64 delayMs, WaitReason reason, const QString &why)
+{
+    Q_EMIT waiting((std::max<qint64>(0, delayMs) + 999) / 1000, reason, why);
+}
+
+void ApiReply::scheduleRetry(qint64 delayMs, WaitReason reason, const QString &why)
+{
+    emitWaiting(delayMs, reason, why);
+    if (m_finished || !m_client)
+        return;
+    m_waitTimer = m_client->clock()->callAfter(delayMs, this, [this] {
+        m_waitTimer = 0;
+        attempt();
+    });
+}
+
+void ApiReply::abort()
+{
+    if (m_finished)
+        return;
+    if (m_waitTimer && m_client)
+        m_client->clock()->cancel(m_waitTimer);
+    m_waitTimer = 0;
+    stopNetwork();
+    ApiError e(ApiError::Kind::Aborted);
+    e.setUrl(m_url);
+    finishError(e);
+}
+
+void ApiReply::finishOk()
+{
+    m_finished = true;
+    if (m_client && m_startedMs >= 0)
+        m_elapsedMs = m_client->clock()->nowMs() - m_startedMs;
+    Q_EMIT succeeded(m_json);
+    if (m_expect == Expect::ListPage)
+        Q_EMIT pageReady(m_page);
+    Q_EMIT finished();
+}
+
+void ApiReply::fail(const ApiError &error)
+{
+    if (m_finished)
+        return;
+    if (m_client)
+        Q_EMIT m_client->requestFailed(error);
+    finishError(error);
+}
+
+void ApiReply::finishError(const ApiError &error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_error = error;
+    if (m_client && m_startedMs >= 0)
+        m_elapsedMs = m_client->clock()->nowMs() - m_startedMs;
+    Q_EMIT failed(m_error);
+    Q_EMIT finished();
+}
+
+} // namespace tango
