@@ -1,0 +1,329 @@
+#include "export/CsvWriter.h"
+
+#include "contracts/ContractFields.h"
+
+#include <QIODevice>
+#include <QLocale>
+
+#include <cmath>
+
+namespace tango {
+
+namespace {
+
+constexpr double kExactIntegerLimit = 9007199254740992.0; // 2^53
+
+// Renders a value for a cell. *guardable says whether the result is free text (which the
+// formula guard may prefix) rather than a number or date produced from typed data.
+QString render(const QJsonValue &v, ContractField::Type type, bool *guardable)
+{
+    *guardable = false;
+    if (ContractFields::isNull(v))
+        return QString();
+    switch (type) {
+    case ContractField::Type::Money:
+        if (v.isDouble() || v.isString()) {
+            if (const auto n = ContractFields::number(v))
+                return CsvWriter::moneyText(*n);
+        }
+        break;
+    case ContractField::Type::Integer:
+        if (v.isDouble() || v.isString()) {
+            if (const auto n = ContractFields::number(v))
+                return ContractFields::text(QJsonValue(*n));
+        }
+        break;
+    case ContractField::Type::Date:
+        if (v.isString()) {
+            const QString s = v.toString();
+            if (!s.isEmpty() && s.at(0).isDigit())
+                return s;
+        }
+        break;
+    case ContractField::Type::Code:
+        if (v.isDouble())
+            return ContractFields::code(v);
+        *guardable = true;
+        return ContractFields::code(v);
+    case ContractField::Type::Text:
+        if (v.isDouble())
+            return ContractFields::text(v);
+        break;
+    }
+    *guardable = true;
+    return ContractFields::text(v);
+}
+
+bool startsFormula(QStringView s)
+{
+    if (s.isEmpty())
+        return false;
+    switch (s.at(0).unicode()) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+CsvWriter::CsvWriter(QIODevice *out)
+    : m_out(out)
+{
+    m_buffer.reserve(m_chunkSize + 4096);
+}
+
+CsvWriter::~CsvWriter()
+{
+    if (!hasError() && !m_buffer.isEmpty())
+        flush();
+}
+
+bool CsvWriter::setDelimiter(QChar delimiter)
+{
+    if (delimiter != QLatin1Char(',') && delimiter != QLatin1Char(';') &&
+        delimiter != QLatin1Char('\t'))
+        return false;
+    m_delimiter = delimiter;
+    return true;
+}
+
+QString CsvWriter::moneyText(double value)
+{
+    if (!std::isfinite(value))
+        return QString();
+    // Round the shortest decimal form, not the binary value: 1.005 is "1.005" to a person and
+    // must become 1.01, and 5388564.6899999995 must not show its float noise.
+    const QString s = QString::number(std::fabs(value), 'f', QLocale::FloatingPointShortest);
+    const qsizetype dot = s.indexOf(QLatin1Char('.'));
+    QString intPart = dot < 0 ? s : s.left(dot);
+    QString frac = dot < 0 ? QString() : s.mid(dot + 1);
+    if (frac.size() <= 2) {
+        frac = frac.leftJustified(2, QLatin1Char('0'));
+    } else {
+        const bool up = frac.at(2) >= QLatin1Char('5');
+        frac.truncate(2);
+        if (up) {
+            QString digits = intPart + frac;
+            qsizetype i = digits.size() - 1;
+            for (; i >= 0; --i) {
+                if (digits.at(i) == QLatin1Char('9')) {
+                    digits[i] = QLatin1Char('0');
+                } else {
+                    digits[i] = QChar(digits.at(i).unicode() + 1);
+                    break;
+                }
+            }
+            if (i < 0)
+                digits.prepend(QLatin1Char('1'));
+            intPart = digits.left(digits.size() - 2);
+            frac = digits.right(2);
+        }
+    }
+    const bool zero = std::all_of(intPart.cbegin(), intPart.cend(),
+                                  [](QChar c) { return c == QLatin1Char('0'); }) &&
+                      frac == QLatin1String("00");
+    QString out;
+    out.reserve(intPart.size() + 4);
+    if (value < 0 && !zero)
+        out += QLatin1Char('-');
+    out += intPart;
+    out += QLatin1Char('.');
+    out += frac;
+    return out;
+}
+
+QString CsvWriter::cellText(const QJsonValue &value, ContractField::Type type)
+{
+    bool guardable = false;
+    return render(value, type, &guardable);
+}
+
+bool CsvWriter::fail(const QString &why)
+{
+    if (m_error.isEmpty())
+        m_error = why;
+    m_buffer.clear();
+    return false;
+}
+
+bool CsvWriter::begin()
+{
+    if (hasError())
+        return false;
+    if (!m_out)
+        return fail(tr("Cannot write the CSV file: no output device."));
+    if (!m_out->isWritable())
+        return fail(tr("Cannot write the CSV file: the output is not open for writing."));
+    if (!m_started) {
+        m_started = true;
+        if (m_bom)
+            m_buffer.append("\xEF\xBB\xBF", 3);
+    }
+    m_rowHasCell = false;
+    m_lastCellEmpty = false;
+    return true;
+}
+
+void CsvWriter::appendCell(QStringView text, bool guard, bool forceQuote)
+{
+    if (m_rowHasCell)
+        m_buffer.append(char(m_delimiter.unicode()));
+    m_rowHasCell = true;
+
+    const bool prefix = guard && startsFormula(text);
+    const char16_t delim = m_delimiter.unicode();
+    bool quote = forceQuote;
+    if (!quote && !text.isEmpty()) {
+        const char16_t first = text.front().unicode();
+        const char16_t last = text.back().unicode();
+        quote = first == u' ' || first == u'\t' || last == u' ' || last == u'\t';
+        for (qsizetype i = 0; !quote && i < text.size(); ++i) {
+            const char16_t c = text[i].unicode();
+            quote = c == delim || c == u'"' || c == u'\r' || c == u'\n';
+        }
+    }
+    m_lastCellEmpty = text.isEmpty() && !quote;
+
+    // Encode straight into the buffer: worst case 3 bytes per UTF-16 unit (a surrogate pair
+    // is 2 units for 4 bytes; a doubled quote 2 bytes), plus prefix and two quotes.
+    const qsizetype start = m_buffer.size();
+    m_buffer.resize(start + 3 * text.size() + 3);
+    char *p = m_buffer.data() + start;
+    if (quote)
+        *p++ = '"';
+    if (prefix)
+        *p++ = '\'';
+    const char16_t *u = text.utf16();
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = u[i];
+        if (c < 0x80) {
+            if (c == u'"')
+                *p++ = '"';
+            *p++ = char(c);
+        } else if (c < 0x800) {
+            *p++ = char(0xC0 | (c >> 6));
+            *p++ = char(0x80 | (c & 0x3F));
+        } else if (QChar::isHighSurrogate(c) && i + 1 < n && QChar::isLowSurrogate(u[i + 1])) {
+            const char32_t cp = QChar::surrogateToUcs4(c, u[i + 1]);
+            ++i;
+            *p++ = char(0xF0 | (cp >> 18));
+            *p++ = char(0x80 | ((cp >> 12) & 0x3F));
+            *p++ = char(0x80 | ((cp >> 6) & 0x3F));
+            *p++ = char(0x80 | (cp & 0x3F));
+        } else {
+            // A lone surrogate cannot be UTF-8: write U+FFFD instead of invalid bytes.
+            const char16_t cc = QChar::isSurrogate(c) ? char16_t(0xFFFD) : c;
+            *p++ = char(0xE0 | (cc >> 12));
+            *p++ = char(0x80 | ((cc >> 6) & 0x3F));
+            *p++ = char(0x80 | (cc & 0x3F));
+        }
+    }
+    if (quote)
+        *p++ = '"';
+    m_buffer.resize(p - m_buffer.constData());
+}
+
+void CsvWriter::appendValue(const QJsonValue &value, ContractField::Type type)
+{
+    if (ContractFields::isNull(value)) {
+        appendCell(QStringView(), false, false);
+        return;
+    }
+    bool guardable = false;
+    const QString text = render(value, type, &guardable);
+    // An empty string is written as "" so that readers can tell it from a missing value.
+    appendCell(text, guardable && m_formulaGuard, text.isEmpty());
+}
+
+bool CsvWriter::endRow(int cells)
+{
+    // A row made of one empty field would be a blank line, which many readers drop.
+    if (cells == 1 && m_lastCellEmpty)
+        m_buffer.append("\"\"", 2);
+    if (m_lineEnding == LineEnding::CRLF)
+        m_buffer.append("\r\n", 2);
+    else
+        m_buffer.append('\n');
+    ++m_rows;
+    if (m_buffer.size() >= m_chunkSize)
+        return flush();
+    return true;
+}
+
+bool CsvWriter::writeHeader(const QStringList &names)
+{
+    if (!begin())
+        return false;
+    for (const QString &name : names)
+        appendCell(name, false, false);
+    const bool ok = endRow(int(names.size()));
+    --m_rows; // the header is not a data row
+    return ok;
+}
+
+bool CsvWriter::writeRow(const QStringList &cells)
+{
+    if (!begin())
+        return false;
+    for (const QString &cell : cells)
+        appendCell(cell, m_formulaGuard, false);
+    return endRow(int(cells.size()));
+}
+
+bool CsvWriter::writeRow(const QJsonObject &record, const QVector<const ContractField *> &fields)
+{
+    if (!begin())
+        return false;
+    for (const ContractField *f : fields) {
+        if (f)
+            appendValue(ContractFields::valueAt(record, f->path), f->type);
+        else
+            appendCell(QStringView(), false, false);
+    }
+    return endRow(int(fields.size()));
+}
+
+bool CsvWriter::writeRow(const QJsonObject &record, const QVector<Column> &columns)
+{
+    if (!begin())
+        return false;
+    for (const Column &c : columns)
+        appendValue(ContractFields::valueAt(record, c.path), c.type);
+    return endRow(int(columns.size()));
+}
+
+bool CsvWriter::flush()
+{
+    if (hasError())
+        return false;
+    if (m_buffer.isEmpty())
+        return true;
+    if (!m_out)
+        return fail(tr("Cannot write the CSV file: no output device."));
+    qint64 done = 0;
+    const qint64 total = m_buffer.size();
+    while (done < total) {
+        const qint64 n = m_out->write(m_buffer.constData() + done, total - done);
+        if (n <= 0) {
+            const QString reason = m_out->errorString();
+            m_bytesWritten += done;
+            return fail(reason.isEmpty() || reason == QLatin1String("Unknown error")
+                            ? tr("Could not write the CSV file: the device refused the data.")
+                            : tr("Could not write the CSV file: %1").arg(reason));
+        }
+        done += n;
+    }
+    m_bytesWritten += done;
+    m_buffer.resize(0); // keeps the capacity for the next chunk
+    return true;
+}
+
+} // namespace tango
