@@ -3,6 +3,7 @@
 #include "api/ApiError.h"
 #include "api/RateLimitSnapshot.h"
 
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 
@@ -53,6 +54,19 @@ public:
     bool isEnabled() const { return m_enabled; }
     // Margin added to a reset time before sending again, to absorb rounding on the server.
     void setResetMarginMs(qint64 ms) { m_marginMs = ms; }
+    // Resets come in whole seconds. A server that rounds them down would make us send up to a
+    // second early; when a request sent right after a reset finds the window still spent, the
+    // pacer learns this and adds a second to every later reset.
+    qint64 learnedRoundingMs() const { return m_learnedRoundingMs; }
+
+    struct Window
+    {
+        RateLimitWindow window; // name "" for the overall trio when it mirrors no named window
+        bool daily = false;
+        std::optional<qint64> resetAtMs;
+    };
+    // The windows that count, each once, with their estimated reset times.
+    QVector<Window> effectiveWindows() const;
 
 Q_SIGNALS:
     void snapshotChanged(const tango::RateLimitSnapshot &snapshot);
@@ -64,6 +78,15 @@ private:
     int m_inFlight = 0;
     bool m_enabled = true;
     qint64 m_marginMs = 150;
+    qint64 m_learnedRoundingMs = 0;
+    // Best estimate of each window's reset (monotonic ms, before the learned rounding): the
+    // earliest implied by any response within the same window, since each response rounds its
+    // reset to whole seconds at a different moment.
+    QHash<QString, qint64> m_resetEstimate;
+    QHash<QString, qint64> m_lastRemaining;
+    // A request sent on the strength of a window having reset: which window, and its reset time.
+    QString m_probeWindow;
+    qint64 m_probeResetAtMs = 0;
 };
 
 } // namespace tango
