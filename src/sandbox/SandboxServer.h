@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sandbox/SandboxOptions.h"
+#include "sandbox/SandboxResponse.h"
 
 #include <QHash>
 #include <QMap>
@@ -12,11 +13,18 @@
 
 #include <memory>
 
+class QTcpServer;
+class QTcpSocket;
+
 namespace tango {
 
 class Clock;
+class SandboxContractsApi;
 class SandboxData;
 class SandboxHttp;
+class SandboxOAuth;
+class SandboxRateLimiter;
+struct SandboxRequest;
 
 // An offline stand-in for the Tango API on 127.0.0.1: contracts with cursor paging, shape,
 // filters, ordering, real rate-limit windows and headers, 401/403/429 bodies, scripted faults,
@@ -25,27 +33,28 @@ class SandboxServer : public QObject
 {
     Q_OBJECT
 public:
-    enum class Fault {
+    enum class Fault
+    {
         None,
-        Http500,           // 500 with a JSON body
-        Http502Html,       // 502 with an HTML proxy page
-        TruncatedBody,     // 200, Content-Length larger than the bytes sent, then closed
-        DropConnection,    // connection closed without any response
-        Delay,             // answer normally after `param` ms
-        OkWithError,       // 200 with {"error": "..."}
-        Spurious429,       // 429 with wait_in_seconds = param (default 1)
-        NotJson,           // 200 with a text/html body
+        Http500,        // 500 with a JSON body
+        Http502Html,    // 502 with an HTML proxy page
+        TruncatedBody,  // 200, Content-Length larger than the bytes sent, then closed
+        DropConnection, // connection closed without any response
+        Delay,          // answer normally after `param` ms
+        OkWithError,    // 200 with {"error": "..."}
+        Spurious429,    // 429 with wait_in_seconds = param (default 1)
+        NotJson,        // 200 with a text/html body
     };
     Q_ENUM(Fault)
 
     struct LogEntry
     {
-        int number;        // 1-based request number (all paths)
+        int number; // 1-based request number (all paths)
         QString method;
         QString path;
         QUrlQuery query;
         QString credentials; // "none", "api-key", "bearer", "bad-key", "forbidden-key", "bad-token"
-        int status;        // 0 for a dropped connection
+        int status;          // 0 for a dropped connection
     };
 
     explicit SandboxServer(const SandboxOptions &options = {}, QObject *parent = nullptr);
@@ -70,6 +79,10 @@ public:
     // Scripted faults: the Nth request to /api/ (1-based, counting every /api/ request) gets
     // `fault`. faultEvery makes every request of /api/contracts/ fault while count > 0.
     void scriptFault(int apiRequestNumber, Fault fault, int param = 0);
+    // The next `count` requests to /api/contracts/ (list or detail) get `fault`; scripted
+    // request numbers take precedence. QNetworkAccessManager silently re-sends a request whose
+    // connection dropped before any byte, so observing DropConnection needs count >= 3.
+    void faultEvery(Fault fault, int count, int param = 0);
     void clearFaults();
     int apiRequestCount() const;
 
@@ -90,7 +103,23 @@ Q_SIGNALS:
 
 private:
     friend class SandboxHttp;
+    void handle(const SandboxRequest &request, QTcpSocket *socket);
+    void handleApi(const SandboxRequest &request, QTcpSocket *socket, LogEntry entry);
+    void answerApi(const SandboxRequest &request, QTcpSocket *socket, LogEntry entry, Fault fault,
+                   int param);
+    void finish(QTcpSocket *socket, const SandboxRequest &request, SandboxResponse response,
+                LogEntry entry, int truncateTo = -1);
+    SandboxResponse apiResponse(const SandboxRequest &request, QString *credentials);
+    void addApiHeaders(SandboxResponse *response, qint64 startedNs);
+
     SandboxOptions m_options;
+    std::unique_ptr<SandboxContractsApi> m_contracts;
+    std::unique_ptr<SandboxRateLimiter> m_limiter;
+    std::unique_ptr<SandboxOAuth> m_oauth;
+    QTcpServer *m_tcp = nullptr;
+    Fault m_everyFault = Fault::None;
+    int m_everyCount = 0;
+    int m_everyParam = 0;
     std::unique_ptr<SandboxData> m_data;
     std::unique_ptr<SandboxHttp> m_http;
     Clock *m_clock;
