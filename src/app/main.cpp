@@ -1,13 +1,19 @@
 #include "cli/ExportCommand.h"
 
+#include "MainWindow.h"
+#include "auth/ApiKeyCredentials.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
+#include <QMessageBox>
 #include <QTextStream>
 
 #include <cstring>
 
 int main(int argc, char **argv)
 {
+    const qint64 launchedAt = QDateTime::currentMSecsSinceEpoch();
     // The export subcommand needs no display: dispatch before any GUI object exists.
     if (argc > 1 && std::strcmp(argv[1], "export") == 0)
         return tango::cli::runExport(argc, argv);
@@ -15,13 +21,48 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tango Explorer"));
     QApplication::setOrganizationName(QStringLiteral("MakeGov"));
+    QApplication::setOrganizationDomain(QStringLiteral("makegov.com"));
     QApplication::setApplicationVersion(QStringLiteral(TANGO_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral(TANGO_APP_ID));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QApplication::translate("main", "Browse and export US federal contracts from the Tango API."));
+    parser.setApplicationDescription(QApplication::translate(
+        "main", "Browse and export US federal contracts from the Tango API."));
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption baseUrl(
+        QStringLiteral("base-url"),
+        QApplication::translate("main", "API address (default: TANGO_BASE_URL, else "
+                                        "https://tango.makegov.com)."),
+        QApplication::translate("main", "URL"));
+    const QCommandLineOption demo(
+        QStringLiteral("demo"),
+        QApplication::translate("main", "Explore synthetic contracts from a built-in local "
+                                        "server; no account or network needed."));
+    parser.addOption(baseUrl);
+    parser.addOption(demo);
     parser.process(app);
-    return 0;
+
+    tango::MainWindow::Options options;
+    options.demo = parser.isSet(demo);
+    options.launchedAtMsSinceEpoch = launchedAt;
+    options.reportFirstPaint =
+        qEnvironmentVariableIntValue("TANGO_EXPLORER_REPORT_FIRST_PAINT") == 1;
+    if (!options.demo) {
+        QString why;
+        if (!tango::MainWindow::resolveBaseUrl(parser.value(baseUrl), &options.baseUrl, &why)) {
+            const QString msg =
+                QApplication::translate("main", "Cannot use this API address: %1").arg(why);
+            QTextStream(stderr) << msg << Qt::endl;
+            QMessageBox::critical(nullptr, QApplication::translate("main", "Tango Explorer"), msg);
+            return 2;
+        }
+        const QString key = qEnvironmentVariable("TANGO_API_KEY").trimmed();
+        if (!key.isEmpty())
+            options.credentials = std::make_shared<tango::ApiKeyCredentials>(key);
+    }
+
+    tango::MainWindow window(options);
+    window.show();
+    return app.exec();
 }
