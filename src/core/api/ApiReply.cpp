@@ -171,7 +171,8 @@ void ApiReply::onNetworkFinished()
                     (netError != QNetworkReply::NoError
                          ? QStringLiteral(" ") + scrub(net->errorString())
                          : QString()));
-        e.setServerMessage(tr("The connection closed before the whole answer arrived."));
+        e.setServerMessage(
+            tr("The answer was cut off: the connection closed before all of it arrived."));
         e.setRawBody(body);
         handleError(withContext(e), snapshot, retryAfter);
         return;
@@ -280,7 +281,6 @@ void ApiReply::handleError(const ApiError &input, const RateLimitSnapshot &snaps
         CredentialsPtr creds = client->credentials();
         if (!m_renewed && creds && creds->canRenew()) {
             m_renewed = true;
-            m_error = error;
             QPointer<ApiReply> self(this);
             emitWaiting(0, WaitReason::Backoff, tr("renewing the sign-in"));
             creds->renew([self, error](bool ok) {
@@ -369,6 +369,7 @@ void ApiReply::abort()
 void ApiReply::finishOk()
 {
     m_finished = true;
+    m_error = ApiError();
     if (m_client && m_startedMs >= 0)
         m_elapsedMs = m_client->clock()->nowMs() - m_startedMs;
     Q_EMIT succeeded(m_json);
