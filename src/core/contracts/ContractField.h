@@ -12,7 +12,7 @@ struct ContractField
     enum class Group { Award, Recipient, Agencies, Codes, Dates, Amounts, Performance, Other };
 
     QString path;        // "piid", "recipient.display_name", "period_of_performance.start_date"
-    const char *title;   // untranslated; use ContractFields::title()
+    const char *title = nullptr; // untranslated; use ContractFields::title()
     Type type = Type::Text;
     Group group = Group::Other;
     QString ordering;    // the API's ordering name when sortable ("award_date"), else empty

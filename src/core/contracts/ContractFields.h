@@ -26,9 +26,14 @@ public:
 
     // "key,piid,recipient(display_name,uei)": leaves first-seen order, nested grouped under
     // their root. Unknown paths are passed through as written (the server will judge them).
+    // Duplicates are dropped; "x.*" gives "x(*)"; deeper paths nest ("a.b.c" -> "a(b(c))");
+    // a bare leaf that is also expanded ("award_type" + "award_type.code") yields only the
+    // expansion, since both would fill the same key; terms already in shape syntax
+    // ("recipient(*)", "key::id") are kept verbatim. Does not add "key" (ContractQuery does).
     static QString shapeFor(const QStringList &paths);
 
-    // The raw value at a dotted path; QJsonValue::Undefined when missing, Null when null.
+    // The raw value at a dotted path; QJsonValue::Undefined when missing, Null when null (also
+    // when a parent object is null). Allocation-free lookups: cheap enough per table cell.
     static QJsonValue valueAt(const QJsonObject &record, const QString &path);
     // Text of any scalar: strings as is, integers without ".0", doubles shortest round-trip,
     // bools "true"/"false"; {code, description} objects as "code — description"; arrays joined

@@ -46,10 +46,15 @@ public:
     QStringList validate() const;
     bool isValid() const { return validate().isEmpty(); }
 
-    // Query items in a stable order, values percent-encoded the way the API takes them
-    // ('|' as %7C; shape punctuation as %28 %29 %2C %2A).
+    // Query items in a stable order (search, filters by name, ordering, shape, limit, cursor),
+    // values percent-encoded the way the API takes them ('|' as %7C; shape punctuation as
+    // %28 %29 %2C %2A; space %20; UTF-8). The values are stored pre-encoded: QUrl::setQuery()
+    // keeps them byte for byte; read one back with queryItemValue(name, QUrl::FullyDecoded).
+    // `cursor` is the body's raw "cursor" value; empty for the first page.
     QUrlQuery toUrlQuery(const QString &cursor = {}) const;
-    // Human summary of the active search and filters, for "active query" labels.
+    // Human summary of the active search, filters and ordering, for "active query" labels:
+    // `search "cloud" · awarding agency: DOD · fiscal year ≥ 2023 · sorted by obligated
+    // (descending)`. Empty when nothing is set.
     QString describe() const;
 
     bool operator==(const ContractQuery &o) const;

@@ -308,6 +308,8 @@ bool CsvWriter::flush()
         return true;
     if (!m_out)
         return fail(tr("Cannot write the CSV file: no output device."));
+    if (!m_out->isWritable()) // closed under us: QIODevice would only log a warning
+        return fail(tr("Cannot write the CSV file: the output was closed."));
     qint64 done = 0;
     const qint64 total = m_buffer.size();
     while (done < total) {
