@@ -91,7 +91,9 @@ bool SandboxContractsApi::decodeCursor(const QString &text, const SandboxQuery &
         if (!ok)
             return false;
     }
-    cursor->key = a.at(1).toString();
+    cursor->row = m_data->indexOfKey(a.at(1).toString());
+    if (cursor->row < 0 || m_data->sortValue(cursor->row, q.sortField()) != cursor->value)
+        return false;
     cursor->backward = a.size() == 4;
     if (cursor->backward && a.at(3).toString() != QLatin1String("<"))
         return false;
@@ -178,11 +180,10 @@ SandboxResponse SandboxContractsApi::list(const SandboxQuery::Params &params,
         // First row strictly after the cursor position (forward), or the page that ends just
         // before it (backward).
         auto atOrBefore = [&](int row) {
-            return m_data->beforeValue(row, c.value, c.key, f, desc) ||
-                   (m_data->sortValue(row, f) == c.value && m_data->key(row) == c.key);
+            return row == c.row || m_data->beforeValue(row, c.value, c.row, f, desc);
         };
         auto strictlyBefore = [&](int row) {
-            return m_data->beforeValue(row, c.value, c.key, f, desc);
+            return m_data->beforeValue(row, c.value, c.row, f, desc);
         };
         if (c.backward) {
             const int end =

@@ -33,7 +33,7 @@ private:
     struct Cursor
     {
         qint64 value = 0;
-        QString key;
+        int row = -1; // the row whose key the cursor carries
         bool backward = false;
     };
     QByteArray encodeCursor(int row, const SandboxQuery &q, bool backward) const;

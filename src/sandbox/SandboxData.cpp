@@ -584,20 +584,15 @@ qint64 SandboxData::sortValue(int i, SortField f) const
 
 bool SandboxData::before(int a, int b, SortField f, bool descending) const
 {
-    const qint64 va = sortValue(a, f);
-    const qint64 vb = sortValue(b, f);
-    if (va != vb)
-        return descending ? va > vb : va < vb;
-    return key(a) < key(b);
+    return beforeValue(a, sortValue(b, f), b, f, descending);
 }
 
-bool SandboxData::beforeValue(int a, qint64 value, const QString &k, SortField f,
-                              bool descending) const
+bool SandboxData::beforeValue(int a, qint64 value, int row, SortField f, bool descending) const
 {
     const qint64 va = sortValue(a, f);
     if (va != value)
         return descending ? va > value : va < value;
-    return key(a) < k;
+    return a < row;
 }
 
 const QVector<int> &SandboxData::sorted(SortField f, bool descending) const
@@ -605,21 +600,12 @@ const QVector<int> &SandboxData::sorted(SortField f, bool descending) const
     QVector<int> &out = m_sorted[int(f) * 2 + (descending ? 1 : 0)];
     if (out.size() == m_rows.size())
         return out;
-    // Keys are compared only on ties; build them once so sorting 100k rows stays fast.
     const int n = m_rows.size();
-    QVector<QString> keys(n);
-    for (int i = 0; i < n; ++i)
-        keys[i] = key(i);
     out.resize(n);
     for (int i = 0; i < n; ++i)
         out[i] = i;
-    std::sort(out.begin(), out.end(), [&](int a, int b) {
-        const qint64 va = sortValue(a, f);
-        const qint64 vb = sortValue(b, f);
-        if (va != vb)
-            return descending ? va > vb : va < vb;
-        return keys.at(a) < keys.at(b);
-    });
+    std::sort(out.begin(), out.end(),
+              [&](int a, int b) { return beforeValue(a, sortValue(b, f), b, f, descending); });
     return out;
 }
 

@@ -130,12 +130,12 @@ public:
     int indexOfPiid(const QString &piid) const;
 
     qint64 sortValue(int i, SortField f) const;
-    // Row indices ordered by (value, key) ascending or by value descending then key ascending;
-    // built on first use and kept.
+    // Row indices ordered by value (ascending or descending), ties by row index ascending, which
+    // is stable and cheap; built on first use and kept.
     const QVector<int> &sorted(SortField f, bool descending) const;
     // True when row a comes strictly before row b in that order.
     bool before(int a, int b, SortField f, bool descending) const;
-    bool beforeValue(int a, qint64 value, const QString &key, SortField f, bool descending) const;
+    bool beforeValue(int a, qint64 value, int row, SortField f, bool descending) const;
 
     void writeRow(SandboxJsonWriter &w, int i, const QVector<SandboxShape::Field> &fields,
                   const WriteOptions &options) const;

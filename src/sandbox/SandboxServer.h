@@ -91,7 +91,8 @@ public:
 
     // The synthetic data set (read-only), for tests to compare against.
     int rowCount() const;
-    // The contract keys in the server's default order (award_date descending, key).
+    // The contract keys in the server's default order (award_date descending; ties in a fixed
+    // order that stays the same for the life of the server).
     QStringList keysInDefaultOrder() const;
 
     // OAuth: a new access token that expires in `seconds` (tests).
