@@ -1,7 +1,17 @@
+#include "api/ListPage.h"
+#include "contracts/ContractFields.h"
 #include "contracts/ContractQuery.h"
+#include "sandbox/SandboxServer.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSet>
 #include <QUrl>
 #include <QtTest>
+
+#include <memory>
 
 #include <climits>
 
@@ -59,6 +69,7 @@ private slots:
     void describe_data();
     void describe();
     void equality();
+    void sandboxAnswersTheQuery();
 };
 
 void tst_ContractQuery::filterNamesMatchTheApi()
@@ -489,6 +500,80 @@ void tst_ContractQuery::equality()
     QVERIFY(a != b);
     b.setLimit(10);
     QVERIFY(a == b);
+}
+
+void tst_ContractQuery::sandboxAnswersTheQuery()
+{
+    // The encoded query reaches a real HTTP server intact and the answer walks by cursor.
+    tango::SandboxServer server;
+    QString error;
+    QVERIFY2(server.listen(0, &error), qPrintable(error));
+    QNetworkAccessManager nam;
+
+    ContractQuery q;
+    q.setFields({QStringLiteral("piid"), QStringLiteral("recipient.display_name"),
+                 QStringLiteral("obligated"), QStringLiteral("awarding_office.agency_name")});
+    q.setOrdering(QStringLiteral("-obligated"));
+    q.setFilter(QStringLiteral("award_type"), QStringLiteral("c"));
+    q.setLimit(7);
+    QVERIFY(q.isValid());
+
+    auto fetch = [&](const QString &cursor) -> std::optional<tango::ListPage> {
+        QUrl url = server.baseUrl();
+        url.setPath(QStringLiteral("/api/contracts/"));
+        url.setQuery(q.toUrlQuery(cursor));
+        QNetworkRequest request(url);
+        request.setRawHeader("X-API-KEY", server.options().apiKey.toUtf8());
+        std::unique_ptr<QNetworkReply> reply(nam.get(request));
+        QSignalSpy done(reply.get(), &QNetworkReply::finished);
+        if (!done.wait(10000))
+            return std::nullopt;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        if (status != 200) {
+            qWarning("status %d: %s", status, body.constData());
+            return std::nullopt;
+        }
+        return tango::ListPage::fromJson(QJsonDocument::fromJson(body).object());
+    };
+
+    const auto first = fetch(QString());
+    QVERIFY(first);
+    const auto log = server.requestLog();
+    QVERIFY(!log.isEmpty());
+    QCOMPARE(log.last().query.queryItemValue(QStringLiteral("shape"), QUrl::FullyDecoded),
+             q.shape());
+    QCOMPARE(log.last().query.queryItemValue(QStringLiteral("award_type"), QUrl::FullyDecoded),
+             QStringLiteral("c"));
+    QCOMPARE(first->results().size(), 7);
+    QVERIFY(!first->cursor().isEmpty());
+    const auto second = fetch(first->cursor());
+    QVERIFY(second);
+    QCOMPARE(second->results().size(), 7);
+
+    QSet<QString> keys;
+    double last = qInf();
+    for (const auto *page : {&*first, &*second}) {
+        for (const QJsonValue &r : page->results()) {
+            const QJsonObject o = r.toObject();
+            // Exactly the shaped fields, nothing more.
+            QStringList rootKeys = o.keys();
+            rootKeys.sort();
+            QCOMPARE(rootKeys,
+                     (QStringList{"awarding_office", "key", "obligated", "piid", "recipient"}));
+            for (const QString &path : q.fields())
+                QVERIFY2(!tango::ContractFields::valueAt(o, path).isUndefined(), qPrintable(path));
+            const QString key = tango::ContractFields::text(o.value(QLatin1String("key")));
+            QVERIFY2(!keys.contains(key), "a row came twice across the cursor walk");
+            keys.insert(key);
+            const auto obligated =
+                tango::ContractFields::number(o.value(QLatin1String("obligated")));
+            if (obligated) {
+                QVERIFY(*obligated <= last);
+                last = *obligated;
+            }
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ContractQuery)

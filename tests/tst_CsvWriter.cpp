@@ -9,6 +9,8 @@
 #include <QStringDecoder>
 #include <QtTest>
 
+#include <memory>
+
 using tango::ContractField;
 using tango::ContractFields;
 using tango::CsvWriter;
@@ -194,6 +196,7 @@ private slots:
     void failingDevice_data();
     void failingDevice();
     void deviceNotWritable();
+    void deviceClosedUnderWriter();
     void chunkedOutput();
     void destructorFlushes();
     void loneSurrogate();
@@ -654,6 +657,29 @@ void tst_CsvWriter::deviceNotWritable()
     QVERIFY(!c.writeRow({QStringLiteral("x")}));
     QVERIFY(!c.flush());
     QVERIFY(!c.errorString().isEmpty());
+}
+
+void tst_CsvWriter::deviceClosedUnderWriter()
+{
+    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+    QBuffer buffer;
+    QVERIFY(buffer.open(QIODevice::WriteOnly));
+    auto w = std::make_unique<CsvWriter>(&buffer);
+    QVERIFY(w->writeRow({QStringLiteral("pending")}));
+    buffer.close();
+    QVERIFY(!w->flush());
+    QVERIFY(!w->errorString().isEmpty());
+    w.reset(); // the destructor does not write to the closed device either
+    QCOMPARE(buffer.data(), QByteArray());
+
+    // A device deleted while the writer lives is noticed, not dereferenced.
+    auto owned = std::make_unique<QBuffer>();
+    QVERIFY(owned->open(QIODevice::WriteOnly));
+    CsvWriter v(owned.get());
+    QVERIFY(v.writeRow({QStringLiteral("x")}));
+    owned.reset();
+    QVERIFY(!v.flush());
+    QVERIFY(!v.writeRow({QStringLiteral("y")}));
 }
 
 void tst_CsvWriter::chunkedOutput()
