@@ -762,6 +762,39 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("took %1 ms").arg(took)));
     }
 
+    void concurrentRequestsUnderSmallBurstDrawNo429()
+    {
+        ManualClock clock;
+        SandboxServer &server = sandbox();
+        server.setClock(&clock);
+        server.setBurstLimit(3, 2);
+        auto c = client(server.baseUrl(), &clock);
+        QList<ApiReply *> replies;
+        for (int i = 0; i < 9; ++i)
+            replies << c->get(QStringLiteral("/api/contracts/"),
+                              QUrlQuery(QStringLiteral("limit=1")));
+        auto allDone = [&] {
+            return std::all_of(replies.begin(), replies.end(),
+                               [](ApiReply *r) { return r->isFinished(); });
+        };
+        const qint64 start = clock.nowMs();
+        QDeadlineTimer deadline(20000);
+        while (!allDone() && !deadline.hasExpired()) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            // Time moves only while nothing is on the wire, as it would for a fast server.
+            if (c->pacer()->inFlight() == 0 && clock.pendingCount() > 0)
+                clock.advance(std::max<qint64>(0, clock.nextDueMs() - clock.nowMs()));
+        }
+        QVERIFY(allDone());
+        for (ApiReply *r : replies)
+            QVERIFY2(!r->error().isError(), qPrintable(r->error().summary()));
+        QCOMPARE(server.apiRequestCount(), 9);
+        for (const SandboxServer::LogEntry &e : server.requestLog())
+            QCOMPARE(e.status, 200);
+        const qint64 took = clock.nowMs() - start;
+        QVERIFY2(took >= 4000 && took <= 2 * 2150 + 100, qPrintable(QString::number(took)));
+    }
+
     void abortInFlight()
     {
         SandboxServer &server = sandbox();

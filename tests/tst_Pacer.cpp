@@ -226,6 +226,54 @@ private Q_SLOTS:
         QCOMPARE(pacer.decide().action, Action::Refuse);
     }
 
+    void firstAnswerGatesConcurrentStart()
+    {
+        ManualClock clock;
+        Pacer pacer(&clock);
+        QSignalSpy released(&pacer, &Pacer::released);
+        QCOMPARE(pacer.decide().action, Action::Go);
+        pacer.noteSent();
+        Pacer::Decision d = pacer.decide();
+        QCOMPARE(d.action, Action::Wait); // nothing known yet: one request at a time
+        QCOMPARE(d.waitMs, Pacer::kAnswerWaitMs);
+        pacer.noteFinished();          // answered, without rate-limit headers
+        QCOMPARE(released.count(), 0); // queued: after the answer's headers are in
+        QVERIFY(released.wait(5000));
+        QCOMPARE(released.count(), 1);
+        QCOMPARE(pacer.decide().action, Action::Go);
+        // A burst of answers wakes the held requests once.
+        pacer.update(snap(clock, burst(10, 5, 30)));
+        pacer.update(snap(clock, burst(10, 4, 30)));
+        QVERIFY(released.wait(5000));
+        QCoreApplication::processEvents();
+        QCOMPARE(released.count(), 2);
+    }
+
+    void sendsAfterResetUseTheFreshAllowance()
+    {
+        ManualClock clock;
+        Pacer pacer(&clock);
+        pacer.setResetMarginMs(0);
+        pacer.update(snap(clock, burst(3, 0, 2)));
+        QCOMPARE(pacer.decide().action, Action::Wait);
+        clock.advance(2000);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(pacer.decide().action, Action::Go);
+            pacer.noteSent();
+        }
+        // Three sent into the fresh window of three: the next waits for an answer that tells
+        // when that window ends.
+        const Pacer::Decision d = pacer.decide();
+        QCOMPARE(d.action, Action::Wait);
+        QCOMPARE(d.waitMs, Pacer::kAnswerWaitMs);
+        QCOMPARE(d.window, QStringLiteral("burst"));
+        pacer.noteFinished();
+        pacer.update(snap(clock, burst(3, 2, 2))); // the first of them, answered
+        QCOMPARE(pacer.sentSinceSnapshot(), 2);
+        QCOMPARE(pacer.decide().action, Action::Wait);
+        QCOMPARE(pacer.decide().waitMs, qint64(2000));
+    }
+
     void sequentialWalkDrawsNo429_data()
     {
         QTest::addColumn<bool>("roundDown");

@@ -21,10 +21,16 @@ ApiReply::ApiReply(ApiClient *client, const QUrl &url, Expect expect)
 
 ApiReply::~ApiReply()
 {
+    stopWaiting();
+    stopNetwork();
+}
+
+void ApiReply::stopWaiting()
+{
     if (m_waitTimer && m_client)
         m_client->clock()->cancel(m_waitTimer);
     m_waitTimer = 0;
-    stopNetwork();
+    disconnect(m_pacerRelease);
 }
 
 void ApiReply::stopNetwork()
@@ -86,8 +92,18 @@ void ApiReply::attempt()
     }
     case Pacer::Decision::Action::Wait:
         emitWaiting(d.waitMs, WaitReason::Pacing, tr("rate limit (%1)").arg(d.window));
+        if (m_finished || !m_client)
+            return;
         m_waitTimer = m_client->clock()->callAfter(d.waitMs, this, [this] {
             m_waitTimer = 0;
+            stopWaiting();
+            attempt();
+        });
+        // An answer to another request may let this one go sooner: decide again then.
+        m_pacerRelease = connect(m_client->pacer(), &Pacer::released, this, [this] {
+            if (!m_waitTimer)
+                return;
+            stopWaiting();
             attempt();
         });
         return;
@@ -246,8 +262,6 @@ void ApiReply::handleError(const ApiError &input, const RateLimitSnapshot &snaps
     ApiError error = input;
     ApiClient *client = m_client;
     const RetryPolicy policy = client->retryPolicy();
-    const qint64 now = client->clock()->nowMs();
-
     if (error.kind() == ApiError::Kind::RateLimited && error.rateLimitWindow().isEmpty()) {
         // The body named no window: the headers tell whether the daily one is spent.
         for (const RateLimitWindow &w : snapshot.windows()) {
@@ -274,7 +288,6 @@ void ApiReply::handleError(const ApiError &input, const RateLimitSnapshot &snaps
         else if (error.waitSeconds())
             error.setResetsAtUtc(client->clock()->utcNow().addSecs(*error.waitSeconds()));
     }
-    Q_UNUSED(now);
 
     switch (error.kind()) {
     case ApiError::Kind::Unauthorized: {
@@ -357,9 +370,7 @@ void ApiReply::abort()
 {
     if (m_finished)
         return;
-    if (m_waitTimer && m_client)
-        m_client->clock()->cancel(m_waitTimer);
-    m_waitTimer = 0;
+    stopWaiting();
     stopNetwork();
     ApiError e(ApiError::Kind::Aborted);
     e.setUrl(m_url);

@@ -103,6 +103,8 @@ private:
     RateLimitSnapshot m_snapshot;
     ApiError m_error;
     ApiError m_refusal; // set when the request is refused before sending (InvalidRequest)
+    QMetaObject::Connection m_pacerRelease; // while held by the pacer
+    void stopWaiting();
 };
 
 } // namespace tango

@@ -61,7 +61,17 @@ QVector<Pacer::Window> Pacer::effectiveWindows() const
 Pacer::Decision Pacer::decide() const
 {
     Decision d;
-    if (!m_enabled || m_snapshot.isEmpty())
+    if (!m_enabled)
+        return d;
+    if (!m_answered && m_inFlight > 0) {
+        // Several requests at start-up would all go out blind; let the first answer tell how
+        // much is left. released() wakes the others as soon as it arrives.
+        d.action = Decision::Action::Wait;
+        d.waitMs = kAnswerWaitMs;
+        d.window = tr("first answer");
+        return d;
+    }
+    if (m_snapshot.isEmpty())
         return d;
     const qint64 now = m_clock->nowMs();
 
@@ -70,10 +80,22 @@ Pacer::Decision Pacer::decide() const
         if (!w.remaining || !e.resetAtMs)
             continue; // without both we cannot know when holding would end: the server decides
         const qint64 resetAt = *e.resetAtMs + (e.daily ? 0 : m_learnedRoundingMs);
-        if (now >= resetAt)
-            continue; // the window has reset: its counts no longer apply
         const QString name =
             w.name.isEmpty() ? (e.daily ? QStringLiteral("daily") : tr("overall")) : w.name;
+        if (now >= resetAt) {
+            // The window has reset: the snapshot's counts no longer apply, but the requests
+            // sent since the reset already use the fresh allowance.
+            if (e.daily || !w.limit)
+                continue;
+            const auto used = std::count_if(m_sendTimes.begin(), m_sendTimes.end(),
+                                            [resetAt](qint64 t) { return t >= resetAt; });
+            if (*w.limit - qint64(used) <= 0 && d.action != Decision::Action::Wait) {
+                d.action = Decision::Action::Wait;
+                d.waitMs = kAnswerWaitMs;
+                d.window = name;
+            }
+            continue;
+        }
         if (e.daily) {
             if (*w.remaining <= 0) {
                 d.action = Decision::Action::Refuse;
@@ -119,11 +141,30 @@ void Pacer::noteSent()
     }
     ++m_sentSinceSnapshot;
     ++m_inFlight;
+    m_sendTimes.append(m_clock->nowMs());
 }
 
 void Pacer::noteFinished()
 {
     m_inFlight = std::max(0, m_inFlight - 1);
+    m_answered = true;
+    scheduleRelease();
+}
+
+void Pacer::scheduleRelease()
+{
+    // Queued, so that held requests decide after the answer's snapshot has been fed in (the
+    // reply reports the answer first, then its headers), and once for a burst of answers.
+    if (m_releasePending)
+        return;
+    m_releasePending = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_releasePending = false;
+            Q_EMIT released();
+        },
+        Qt::QueuedConnection);
 }
 
 void Pacer::update(const RateLimitSnapshot &snapshot)
@@ -174,10 +215,14 @@ void Pacer::update(const RateLimitSnapshot &snapshot)
     m_lastRemaining = remaining;
 
     m_snapshot = snapshot;
+    m_answered = true;
     // The server counted every request it answered so far; those still in flight are not in
     // its numbers yet.
     m_sentSinceSnapshot = m_inFlight;
+    if (m_sendTimes.size() > m_inFlight)
+        m_sendTimes.remove(0, m_sendTimes.size() - m_inFlight);
     Q_EMIT snapshotChanged(m_snapshot);
+    scheduleRelease();
 }
 
 } // namespace tango

@@ -68,8 +68,15 @@ public:
     // The windows that count, each once, with their estimated reset times.
     QVector<Window> effectiveWindows() const;
 
+    // A held request waits at most this long for an answer that may release it (a wait whose
+    // end only the next response can tell: the first answer, or a fresh window already taken).
+    static constexpr qint64 kAnswerWaitMs = 1000;
+
 Q_SIGNALS:
     void snapshotChanged(const tango::RateLimitSnapshot &snapshot);
+    // Something changed that may let held requests go sooner (an answer arrived): they decide
+    // again instead of sleeping out their whole wait.
+    void released();
 
 private:
     Clock *m_clock;
@@ -87,6 +94,13 @@ private:
     // A request sent on the strength of a window having reset: which window, and its reset time.
     QString m_probeWindow;
     qint64 m_probeResetAtMs = 0;
+    // When the requests not yet reflected in the snapshot were sent: after a window resets,
+    // those sent since count against its fresh allowance.
+    QVector<qint64> m_sendTimes;
+    // Until a first answer arrives nothing is known about the windows: one request at a time.
+    bool m_answered = false;
+    bool m_releasePending = false;
+    void scheduleRelease();
 };
 
 } // namespace tango
