@@ -19,7 +19,9 @@
 #include <QUrlQuery>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 using namespace tango;
 
