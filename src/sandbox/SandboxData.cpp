@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace tango {
 
@@ -167,7 +168,19 @@ const SandboxData::CodeDescription kActionTypes[] = {
 
 QString dateText(qint32 julianDay)
 {
-    return QDate::fromJulianDay(julianDay).toString(Qt::ISODate);
+    int y = 0, m = 0, d = 0;
+    QDate::fromJulianDay(julianDay).getDate(&y, &m, &d);
+    const char16_t text[10] = {char16_t('0' + y / 1000),
+                               char16_t('0' + y / 100 % 10),
+                               char16_t('0' + y / 10 % 10),
+                               char16_t('0' + y % 10),
+                               u'-',
+                               char16_t('0' + m / 10),
+                               char16_t('0' + m % 10),
+                               u'-',
+                               char16_t('0' + d / 10),
+                               char16_t('0' + d % 10)};
+    return QString::fromUtf16(text, 10);
 }
 
 void writeCodeDescription(SandboxJsonWriter &w, const SandboxData::CodeDescription &cd, int child)
@@ -601,11 +614,16 @@ const QVector<int> &SandboxData::sorted(SortField f, bool descending) const
     if (out.size() == m_rows.size())
         return out;
     const int n = m_rows.size();
+    // Sort (value, index) pairs held in plain arrays: several times faster than calling
+    // sortValue() from the comparator.
+    std::vector<std::pair<qint64, int>> keyed;
+    keyed.resize(size_t(n));
+    for (int i = 0; i < n; ++i)
+        keyed[size_t(i)] = {descending ? -sortValue(i, f) : sortValue(i, f), i};
+    std::sort(keyed.begin(), keyed.end());
     out.resize(n);
     for (int i = 0; i < n; ++i)
-        out[i] = i;
-    std::sort(out.begin(), out.end(),
-              [&](int a, int b) { return beforeValue(a, sortValue(b, f), b, f, descending); });
+        out[i] = keyed[size_t(i)].second;
     return out;
 }
 
