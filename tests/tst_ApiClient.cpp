@@ -399,6 +399,32 @@ private Q_SLOTS:
         QCOMPARE(r->page().style(), ListPage::Style::PageNumber);
     }
 
+    void redirectsStayOnTheOrigin()
+    {
+        RawServer raw;
+        raw.script << RawServer::response(302, "", "text/plain", "Location: /api/moved/\r\n")
+                   << RawServer::response(200, "{\"moved\":true}")
+                   << RawServer::response(
+                          302, "", "text/plain",
+                          "Location: https://elsewhere.example.com/api/?token=T0KEN\r\n");
+        auto c = client(raw.baseUrl());
+        c->setRetryPolicy(RetryPolicy::none());
+        ApiReply *r = c->get(QStringLiteral("/api/contracts/OLD/"));
+        QVERIFY(finish(r));
+        QVERIFY2(!r->error().isError(), qPrintable(r->error().summary()));
+        QCOMPARE(r->json().value(QLatin1String("moved")).toBool(), true);
+        QCOMPARE(raw.requests.size(), 2);
+        QVERIFY(raw.requests.at(1).startsWith("GET /api/moved/ "));
+        QCOMPARE(headerValue(raw.requests.at(1), "X-API-KEY"), kKey.toUtf8()); // kept on the origin
+
+        ApiReply *away = c->get(QStringLiteral("/api/contracts/OLD/"));
+        QVERIFY(finish(away));
+        QCOMPARE(away->error().kind(), Kind::HttpError);
+        QCOMPARE(away->error().httpStatus(), 302);
+        QVERIFY(away->error().detail().contains(QLatin1String("elsewhere.example.com")));
+        QVERIFY(!away->error().detail().contains(QLatin1String("T0KEN")));
+    }
+
     void retryAfterHttpDateIsHonoured()
     {
         ManualClock clock;
@@ -921,6 +947,7 @@ private Q_SLOTS:
         QVERIFY(finish(r));
         QCOMPARE(r->error().kind(), Kind::Unauthorized);
         QVERIFY(!r->error().url().toString().contains(secret));
+        QVERIFY(!r->url().toString().contains(secret));
         QVERIFY(!r->error().summary().contains(secret));
         QVERIFY(r->error().url().toString().contains(QLatin1String("CONT_1")));
         QVERIFY(!r->error().detail().contains(secret));

@@ -15,7 +15,8 @@ namespace tango {
 ApiReply::ApiReply(ApiClient *client, const QUrl &url, Expect expect)
     : QObject(client)
     , m_client(client)
-    , m_url(url)
+    , m_url(ApiError::redactedUrl(url))
+    , m_sendUrl(url)
     , m_expect(expect)
 {}
 
@@ -49,9 +50,8 @@ void ApiReply::stopNetwork()
 QString ApiReply::scrub(QString text) const
 {
     // Qt's error strings may quote the URL; and whatever the source, no secret leaves here.
-    text.replace(m_url.toString(), ApiError::redactedUrl(m_url).toString());
-    text.replace(m_url.toString(QUrl::FullyEncoded),
-                 ApiError::redactedUrl(m_url).toString(QUrl::FullyEncoded));
+    text.replace(m_sendUrl.toString(), m_url.toString());
+    text.replace(m_sendUrl.toString(QUrl::FullyEncoded), m_url.toString(QUrl::FullyEncoded));
     if (m_client && m_client->credentials()) {
         for (const QString &secret : m_client->credentials()->secrets()) {
             if (!secret.isEmpty())
@@ -113,7 +113,7 @@ void ApiReply::attempt()
 void ApiReply::sendNow()
 {
     ++m_attempts;
-    const QNetworkRequest request = m_client->buildRequest(m_url);
+    const QNetworkRequest request = m_client->buildRequest(m_sendUrl);
     m_net = m_client->networkAccessManager()->get(request);
     m_client->pacer()->noteSent();
     connect(m_net, &QNetworkReply::finished, this, &ApiReply::onNetworkFinished);
@@ -170,8 +170,14 @@ void ApiReply::onNetworkFinished()
         handleError(withContext(e), snapshot, retryAfter);
         return;
     }
-    if (status >= 400 || status < 200) {
+    if (status >= 300 || status < 200) {
         ApiError e = ApiError::fromHttp(status, body, m_url);
+        if (status >= 300 && status < 400)
+            e.setDetail(tr("The server redirected the request to %1, which was not followed "
+                           "because it is on another server.")
+                            .arg(ApiError::redactedUrl(
+                                     QUrl(QString::fromLatin1(net->rawHeader("Location"))))
+                                     .toString()));
         handleError(withContext(e), snapshot, retryAfter);
         return;
     }

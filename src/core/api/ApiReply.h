@@ -86,7 +86,8 @@ private:
     QString scrub(QString text) const;
 
     QPointer<ApiClient> m_client;
-    QUrl m_url;
+    QUrl m_url;     // redacted: what callers and errors see
+    QUrl m_sendUrl; // what goes on the wire
     Expect m_expect;
     QPointer<QNetworkReply> m_net;
     quint64 m_waitTimer = 0;

@@ -16,7 +16,9 @@ class QNetworkReply;
 namespace tango {
 
 // The rate-limit state carried by one response. Parsing never fails: whatever is missing or
-// malformed is simply unknown.
+// malformed is simply unknown (nullopt, never 0). Header names are matched case-insensitively;
+// when a header is repeated (as separate lines or folded with commas), the first valid value
+// wins, because later copies typically come from proxies rather than the API's own limiter.
 class RateLimitSnapshot
 {
 public:
