@@ -82,6 +82,15 @@ QByteArray headerValue(const QByteArray &request, const QByteArray &name)
     return {};
 }
 
+// A loopback port that was free a moment ago and is closed now: connections are refused.
+quint16 closedPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost))
+        return 0;
+    return probe.serverPort();
+}
+
 RetryPolicy fastRetries(int retries = 3)
 {
     RetryPolicy p;
@@ -268,6 +277,8 @@ private Q_SLOTS:
         QTest::newRow("other host") << "https://evil.example.com/api/contracts/" << false;
         QTest::newRow("other scheme") << "https://127.0.0.1:%1/api/contracts/" << false;
         QTest::newRow("other loopback") << "http://127.0.0.2:%1/api/contracts/" << false;
+        QTest::newRow("relative link") << "/api/contracts/?limit=1" << true;
+        QTest::newRow("userinfo") << "http://u:p@127.0.0.1:%1/api/contracts/" << false;
     }
     void nextLinksStayOnTheBaseOrigin()
     {
@@ -881,12 +892,8 @@ private Q_SLOTS:
 
     void networkErrorsAreRetriedThenReported()
     {
-        quint16 port = 0;
-        {
-            QTcpServer probe;
-            QVERIFY(probe.listen(QHostAddress::LocalHost));
-            port = probe.serverPort();
-        } // closed: connections to it are refused
+        const quint16 port = closedPort();
+        QVERIFY(port != 0);
         auto c = client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
         c->setRetryPolicy(fastRetries(1));
         ApiReply *r = c->get(QStringLiteral("/api/contracts/"));
@@ -956,9 +963,10 @@ private Q_SLOTS:
         // What a caller would log.
         qWarning("%s", qPrintable(r->error().summary()));
         // A network failure's technical detail quotes URLs: still nothing secret.
-        c->setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:1")));
+        const quint16 port = closedPort();
+        c->setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
         c->setRetryPolicy(RetryPolicy::none());
-        QUrl bad(QStringLiteral("http://127.0.0.1:1/api/?api_key=%1").arg(secret));
+        QUrl bad(QStringLiteral("http://127.0.0.1:%1/api/?api_key=%2").arg(port).arg(secret));
         ApiReply *n = c->getUrl(bad);
         QVERIFY(finish(n));
         QCOMPARE(n->error().kind(), Kind::Network);

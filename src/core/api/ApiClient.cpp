@@ -144,8 +144,10 @@ ApiReply *ApiClient::getList(const QString &path, const QUrlQuery &query)
     return reply;
 }
 
-ApiReply *ApiClient::getUrl(const QUrl &url, ApiReply::Expect expect)
+ApiReply *ApiClient::getUrl(const QUrl &link, ApiReply::Expect expect)
 {
+    // A relative link ("/api/contracts/?cursor=...") belongs to the base URL's server.
+    const QUrl url = link.isRelative() ? m_baseUrl.resolved(link) : link;
     auto *reply = new ApiReply(this, url, expect);
     QString why;
     if (!isAcceptableBaseUrl(url, &why)) {
