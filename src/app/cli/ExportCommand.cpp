@@ -204,9 +204,10 @@ int runExport(int argc, char **argv)
     s.formulaGuard = parser.isSet(formulaGuard);
     s.quiet = parser.isSet(quiet);
 
-    SignalNotifier signals;
+    SignalNotifier signalNotifier;
     ExportRunner runner(s);
-    QObject::connect(&signals, &SignalNotifier::interrupted, &runner, &ExportRunner::interrupt);
+    QObject::connect(&signalNotifier, &SignalNotifier::interrupted, &runner,
+                     &ExportRunner::interrupt);
     int code = ExportRunner::Failure;
     QObject::connect(&runner, &ExportRunner::exitRequested, &app, [&code](int c) {
         code = c;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/ApiClient.h"
 #include "api/ApiError.h"
 #include "api/ApiReply.h"
 #include "contracts/ContractQuery.h"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Command-line export benchmark: exports 10,000 and 100,000 rows from a local tango-sandbox with
+# no rate limit and prints client CPU per row, rows per second and peak RSS of the exporter.
+# Targets: <= 10 us of client CPU per row; peak RSS <= 80 MB and not growing with the rows.
+#
+# Usage: bench/bench_export.sh [BUILD_DIR]      (default: build)
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$here/build}"
+explorer="$build/src/app/tango-explorer"
+sandbox="$build/src/app/tango-sandbox"
+for b in "$explorer" "$sandbox"; do
+    [[ -x "$b" ]] || { echo "missing $b: build tango-explorer and tango-sandbox first" >&2; exit 1; }
+done
+[[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+
+work="$(mktemp -d)"
+sandbox_pid=""
+cleanup() {
+    [[ -n "$sandbox_pid" ]] && kill "$sandbox_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$sandbox" --rows 100000 --burst-limit 0 --daily-limit 0 >"$work/sandbox.out" 2>"$work/sandbox.err" &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+    [[ -s "$work/sandbox.out" ]] && break
+    sleep 0.1
+done
+base_url="$(head -n1 "$work/sandbox.out")"
+[[ "$base_url" == http://* ]] || { echo "sandbox did not start: $(cat "$work/sandbox.err")" >&2; exit 1; }
+key="${TANGO_SANDBOX_KEY:-sandbox-key-0123456789abcdef}"
+
+printf '%-8s %10s %10s %12s %12s %10s\n' rows wall_s cpu_s cpu_us/row rows/s peak_MB
+for rows in 10000 100000; do
+    out="$work/export-$rows.csv"
+    TANGO_API_KEY="$key" /usr/bin/time -v -o "$work/time-$rows.txt" \
+        "$explorer" export --quiet --base-url "$base_url" --out "$out" --max-rows "$rows"
+    written=$(( $(wc -l <"$out") - 1 ))
+    [[ "$written" -eq "$rows" ]] || { echo "expected $rows rows, got $written" >&2; exit 1; }
+    user=$(awk -F': ' '/User time/ {print $2}' "$work/time-$rows.txt")
+    sys=$(awk -F': ' '/System time/ {print $2}' "$work/time-$rows.txt")
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time-$rows.txt")
+    rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time-$rows.txt")
+    awk -v rows="$rows" -v user="$user" -v sys="$sys" -v wall="$wall" -v rss="$rss_kb" 'BEGIN {
+        n = split(wall, p, ":"); secs = 0;
+        for (i = 1; i <= n; i++) secs = secs * 60 + p[i];
+        cpu = user + sys;
+        printf "%-8d %10.2f %10.2f %12.2f %12.0f %10.1f\n", rows, secs, cpu, cpu * 1e6 / rows, rows / secs, rss / 1024
+    }'
+done
