@@ -8,12 +8,23 @@
 #include <QNetworkInterface>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 
 #include "MessageCapture.h"
 
 using namespace tango;
+
+// A loopback port that nothing listens on (another process may own any fixed number).
+static quint16 closedPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return port;
+}
 
 namespace {
 
@@ -286,7 +297,7 @@ private Q_SLOTS:
         OAuthSession session;
         session.setSignInTimeoutMs(3000);
         OAuthConfig c = configFor(server);
-        c.tokenUrl = QUrl(QStringLiteral("http://127.0.0.1:1/oauth2/token/"));
+        c.tokenUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/oauth2/token/").arg(closedPort()));
         session.setConfig(c);
         PlainHttpBrowser browser;
         connect(&session, &OAuthSession::openBrowser, &browser, &PlainHttpBrowser::open);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/ApiReply.h"
 #include "auth/Credentials.h"
 #include "auth/VerificationResult.h"
 
@@ -10,7 +11,7 @@
 namespace tango {
 
 class ApiClient;
-class ApiReply;
+
 class Clock;
 
 // Checks candidate credentials with one cheap request (/api/contracts/?limit=1&shape=key) on
