@@ -210,6 +210,23 @@ MainWindow::~MainWindow()
     // Replies belong to the client; stop them before the sandbox goes away.
     m_model->clear();
     m_ui->detailPane->clear();
+    // The widgets outlive m_ui by a moment (QWidget's destructor hides them, which still
+    // emits signals): nothing may call back into this half-destroyed window.
+    QTableView *view = m_ui->contractsView;
+    view->viewport()->removeEventFilter(this);
+    view->verticalScrollBar()->disconnect(this);
+    view->horizontalHeader()->disconnect(this);
+    if (view->selectionModel())
+        view->selectionModel()->disconnect(this);
+    m_model->disconnect(this);
+    m_client->disconnect(this);
+    m_ui->detailPane->disconnect(this);
+    m_ui->filterPanel->disconnect(this);
+    m_ui->searchEdit->disconnect(this);
+    if (m_errorDialog)
+        m_errorDialog->disconnect(this);
+    if (m_chooser)
+        m_chooser->disconnect(this);
 }
 
 void MainWindow::startDemo()
@@ -308,7 +325,6 @@ void MainWindow::setupTable()
     });
     connect(view->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &MainWindow::maybeFetchAhead);
-    connect(m_model, &ContractsModel::pageLoaded, this, &MainWindow::maybeFetchAhead);
     connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::onCurrentRowChanged);
     applyColumnWidths();
@@ -633,8 +649,10 @@ void MainWindow::tickWaiting()
 void MainWindow::maybeFetchAhead()
 {
     // Ask for the next page a little before the end, so scrolling rarely hits the bottom.
+    // (The view itself fetches when the last row is already visible.)
     const QScrollBar *bar = m_ui->contractsView->verticalScrollBar();
-    if (bar->value() >= bar->maximum() - 2 * bar->pageStep() && m_model->canFetchMore({}))
+    if (bar->maximum() > 0 && bar->value() >= bar->maximum() - 2 * bar->pageStep() &&
+        m_model->canFetchMore({}))
         m_model->fetchMore({});
 }
 
