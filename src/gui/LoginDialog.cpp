@@ -14,8 +14,10 @@
 #include <QLocale>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScreen>
 #include <QStyle>
 #include <QTextDocument>
+#include <QTimer>
 
 namespace tango {
 
@@ -35,11 +37,11 @@ QString windowLine(const RateLimitWindow *w, const QString &name)
         const qint64 s = *w->resetSeconds;
         QString reset;
         if (s < 120)
-            reset = LoginDialog::tr("resets in %n second(s)", nullptr, int(s));
+            reset = LoginDialog::tr("resets in %1 s").arg(s);
         else if (s < 2 * 3600)
-            reset = LoginDialog::tr("resets in %n minute(s)", nullptr, int((s + 59) / 60));
+            reset = LoginDialog::tr("resets in %1 min").arg((s + 59) / 60);
         else
-            reset = LoginDialog::tr("resets in %n hour(s)", nullptr, int((s + 3599) / 3600));
+            reset = LoginDialog::tr("resets in %1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
         line += QStringLiteral(" (%1)").arg(reset);
     }
     return line;
@@ -220,6 +222,9 @@ void LoginDialog::setKeychainAvailable(bool available)
                   : tr("No system keychain is available on this computer, so nothing can be "
                        "remembered: the credentials are kept for this session only and are "
                        "never written to disk."));
+    m_ui->keychainNote->setStyleSheet(
+        QStringLiteral("QLabel { background: #fff4e5; color: #5c3b00; border: 1px solid #f0c27b; "
+                       "border-radius: 3px; padding: 6px; }"));
     m_ui->keychainNote->setVisible(!available);
     m_ui->rememberCheck->setText(available
                                      ? tr("&Remember on this computer (in the system keychain)")
@@ -294,6 +299,21 @@ void LoginDialog::setStatus(Status status, const QString &html)
     const QString plain = resultText();
     m_ui->resultFrame->setAccessibleDescription(plain);
     updateButtons();
+    // A long explanation (401 causes and advice) must be read in full, not clipped.
+    QTimer::singleShot(0, this, &LoginDialog::fitHeight);
+}
+
+void LoginDialog::fitHeight()
+{
+    if (!layout())
+        return;
+    layout()->activate();
+    int wanted = layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                               : layout()->totalSizeHint().height();
+    if (const QScreen *s = screen())
+        wanted = std::min(wanted, s->availableGeometry().height() - 60);
+    if (wanted > height())
+        resize(width(), wanted);
 }
 
 void LoginDialog::invalidate()
@@ -448,7 +468,7 @@ void LoginDialog::onCountdown(qint64 secondsLeft)
                              .arg(secondsLeft % 60, 2, 10, QLatin1Char('0'));
     m_ui->countdownLabel->setText(tr("Waiting for the browser… %1 left").arg(left));
     m_ui->countdownLabel->setAccessibleDescription(
-        tr("%n second(s) left to finish signing in", nullptr, int(secondsLeft)));
+        tr("%1 seconds left to finish signing in").arg(secondsLeft));
 }
 
 void LoginDialog::updateButtons()

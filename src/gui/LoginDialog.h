@@ -94,6 +94,7 @@ private:
     void showWaiting(bool waiting);
     void onCountdown(qint64 secondsLeft);
     void openLink();
+    void fitHeight();
 
     std::unique_ptr<Ui::LoginDialog> m_ui;
     QPointer<OAuthSession> m_session;

@@ -99,6 +99,8 @@ private:
         if (dir.isEmpty())
             return;
         QDir().mkpath(dir);
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
         w->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
     }
     QString key() const { return m_server->options().apiKey; }
@@ -254,6 +256,9 @@ private Q_SLOTS:
         QVERIFY(!text.contains(key));
         QVERIFY(!okButton(d)->isEnabled());
         QVERIFY(!d.credentials());
+        // The whole explanation fits: the dialog grows instead of clipping it.
+        auto *label = child<QLabel>(&d, "resultLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(label->height() >= label->heightForWidth(label->width()), 5000);
         shot(&d, QStringLiteral("login-key-rejected-%1").arg(status));
     }
 

@@ -206,7 +206,7 @@ bool OAuthSession::signIn()
     const QByteArray redirect = QUrl::toPercentEncoding(redirectUri().toString());
     flow->setModifyParametersFunction(
         [challenge, verifier, secret, redirect](QAbstractOAuth::Stage stage,
-                                      QMultiMap<QString, QVariant> *params) {
+                                                QMultiMap<QString, QVariant> *params) {
             if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
                 // No PKCE in Qt 6.4.
                 params->replace(QStringLiteral("code_challenge"), challenge);
@@ -253,9 +253,12 @@ void OAuthSession::tick()
         fail(Failure::TimedOut,
              m_state == State::ExchangingCode
                  ? tr("The token endpoint did not answer in time. Try signing in again.")
-                 : tr("No answer came back from the browser within %n minute(s). Finish the "
-                      "sign-in in the browser sooner, or open the link again.",
-                      nullptr, int(minutes)));
+                 : (minutes == 1
+                        ? tr("No answer came back from the browser within a minute. Finish the "
+                             "sign-in in the browser sooner, or start again.")
+                        : tr("No answer came back from the browser within %1 minutes. Finish "
+                             "the sign-in in the browser sooner, or start again.")
+                              .arg(minutes)));
         return;
     }
     Q_EMIT countdown((left + 999) / 1000);
