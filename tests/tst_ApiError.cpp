@@ -1,5 +1,11 @@
 #include "api/ApiError.h"
 
+#include "TestPaths.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+
 #include <QUrlQuery>
 #include <QtTest>
 
@@ -301,6 +307,49 @@ private Q_SLOTS:
         const ApiError e(kind, status);
         QCOMPARE(e.title(), title);
         QVERIFY(!e.summary().contains(QLatin1Char('\n')));
+    }
+
+    // The real API's recorded 404 and 400 bodies, classified with their own messages.
+    void recordedErrors_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<Kind>("kind");
+        QTest::addColumn<QString>("messageStart");
+        QTest::newRow("404") << "edge-contract-404.json" << Kind::NotFound
+                             << "No Contract matches the given query.";
+        QTest::newRow("400") << "edge-vehicles-bad-ordering.json" << Kind::BadRequest
+                             << "Invalid ordering value(s): not_a_real_field.";
+    }
+    void recordedErrors()
+    {
+        QFETCH(QString, file);
+        QFETCH(Kind, kind);
+        QFETCH(QString, messageStart);
+        const QString dir = sharedDir();
+        if (dir.isEmpty())
+            QSKIP("no shared folder with recorded responses");
+        QFile f(dir + QStringLiteral("/tango-api/cassettes/") + file);
+        if (!f.open(QIODevice::ReadOnly))
+            QSKIP("recorded response missing");
+        const QJsonObject interaction = QJsonDocument::fromJson(f.readAll())
+                                            .object()
+                                            .value(QLatin1String("interactions"))
+                                            .toArray()
+                                            .first()
+                                            .toObject();
+        const QJsonObject response = interaction.value(QLatin1String("response")).toObject();
+        const QByteArray body = QJsonDocument(response.value(QLatin1String("body")).toObject())
+                                    .toJson(QJsonDocument::Compact);
+        const QUrl url(interaction.value(QLatin1String("request"))
+                           .toObject()
+                           .value(QLatin1String("url"))
+                           .toString());
+        const ApiError e =
+            ApiError::fromHttp(response.value(QLatin1String("status")).toInt(), body, url);
+        QCOMPARE(e.kind(), kind);
+        QVERIFY2(e.serverMessage().startsWith(messageStart), qPrintable(e.serverMessage()));
+        QCOMPARE(e.url().host(), QStringLiteral("tango.makegov.com"));
+        QVERIFY(!e.isTransient());
     }
 
     void summaryIsOneLine()

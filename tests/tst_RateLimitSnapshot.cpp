@@ -1,5 +1,11 @@
 #include "api/RateLimitSnapshot.h"
 
+#include "TestPaths.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <QRandomGenerator>
 #include <QtTest>
 
@@ -207,6 +213,57 @@ private Q_SLOTS:
         RateLimitWindow unknown;
         QCOMPARE(s.resetAtMs(unknown), std::nullopt);
         QCOMPARE(s.msUntilReset(unknown, 0), std::nullopt);
+    }
+
+    void recordedHeaders_data()
+    {
+        QTest::addColumn<QJsonObject>("headers");
+        const QString dir = sharedDir();
+        if (dir.isEmpty())
+            QSKIP("no shared folder with recorded responses");
+        const QDir cassettes(dir + QStringLiteral("/tango-api/cassettes"));
+        const QStringList files = cassettes.entryList({QStringLiteral("*.json")}, QDir::Files);
+        if (files.isEmpty())
+            QSKIP("no recorded responses");
+        for (const QString &name : files) {
+            QFile f(cassettes.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QJsonArray interactions = QJsonDocument::fromJson(f.readAll())
+                                                .object()
+                                                .value(QLatin1String("interactions"))
+                                                .toArray();
+            for (int i = 0; i < interactions.size(); ++i) {
+                const QJsonObject response =
+                    interactions.at(i).toObject().value(QLatin1String("response")).toObject();
+                QTest::addRow("%s#%d", qPrintable(name), i)
+                    << response.value(QLatin1String("headers")).toObject();
+            }
+        }
+    }
+    void recordedHeaders()
+    {
+        QFETCH(QJsonObject, headers);
+        Headers raw;
+        for (auto it = headers.begin(); it != headers.end(); ++it)
+            raw.append({it.key().toLatin1(), it.value().toString().toLatin1()});
+        const RateLimitSnapshot s = parse(raw);
+        QVERIFY(!s.isEmpty());
+        auto number = [&](const char *name) {
+            return std::optional<qint64>(
+                headers.value(QLatin1String(name)).toString().toLongLong());
+        };
+        QCOMPARE(s.windows().size(), 2);
+        for (const char *w : {"burst", "daily"}) {
+            const RateLimitWindow *window = s.window(QLatin1String(w));
+            QVERIFY(window);
+            const QByteArray prefix = QByteArray("x-ratelimit-") + w;
+            QCOMPARE(window->limit, number(prefix + "-limit"));
+            QCOMPARE(window->remaining, number(prefix + "-remaining"));
+            QCOMPARE(window->resetSeconds, number(prefix + "-reset"));
+        }
+        QCOMPARE(s.overall().limit, number("x-ratelimit-limit"));
+        QCOMPARE(s.overall().remaining, number("x-ratelimit-remaining"));
+        QCOMPARE(s.apiVersion(), headers.value(QLatin1String("x-tango-api-version")).toString());
     }
 
     void randomBytesNeverCrash()
