@@ -3,9 +3,9 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLocale>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 namespace tango {
@@ -243,12 +243,17 @@ QString numberText(double d)
 {
     if (!std::isfinite(d))
         return QString();
+    // std::to_chars gives the shortest form that reads back to the same double, without
+    // going through QLocale; integers print without ".0", -0 as "0".
+    char buf[400];
+    std::to_chars_result r;
     if (d == std::floor(d) && std::fabs(d) < kExactIntegerLimit)
-        return QString::number(qint64(d)); // also turns -0 into "0"
-    // 'f' with the shortest round-trip precision: no exponent, no float noise.
-    if (std::fabs(d) < 1e21)
-        return QString::number(d, 'f', QLocale::FloatingPointShortest);
-    return QString::number(d, 'g', QLocale::FloatingPointShortest);
+        r = std::to_chars(buf, buf + sizeof buf, qint64(d));
+    else if (std::fabs(d) < 1e21)
+        r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+    else
+        r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::general);
+    return QString::fromLatin1(buf, qsizetype(r.ptr - buf));
 }
 
 QString objectText(const QJsonObject &o)

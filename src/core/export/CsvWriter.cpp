@@ -3,8 +3,8 @@
 #include "contracts/ContractFields.h"
 
 #include <QIODevice>
-#include <QLocale>
 
+#include <charconv>
 #include <cmath>
 
 namespace tango {
@@ -12,6 +12,70 @@ namespace tango {
 namespace {
 
 constexpr double kExactIntegerLimit = 9007199254740992.0; // 2^53
+// Fixed notation of the largest double is 309 digits.
+constexpr int kNumberBuffer = 400;
+
+// Shortest round-trip text of a finite number into out; returns its length. Same text as
+// ContractFields::text() gives, without building a QString.
+int numberChars(double d, char *out)
+{
+    std::to_chars_result r;
+    if (d == std::floor(d) && std::fabs(d) < kExactIntegerLimit)
+        r = std::to_chars(out, out + kNumberBuffer, qint64(d));
+    else if (std::fabs(d) < 1e21)
+        r = std::to_chars(out, out + kNumberBuffer, d, std::chars_format::fixed);
+    else
+        r = std::to_chars(out, out + kNumberBuffer, d, std::chars_format::general);
+    return int(r.ptr - out);
+}
+
+// Money with two decimals into out; returns its length (0 for NaN/infinity).
+// Rounds the shortest decimal form, not the binary value: 1.005 is "1.005" to a person and
+// must become 1.01, and 5388564.6899999995 must not show its float noise.
+int moneyChars(double value, char *out)
+{
+    if (!std::isfinite(value))
+        return 0;
+    char digits[kNumberBuffer];
+    const auto r =
+        std::to_chars(digits, digits + sizeof digits, std::fabs(value), std::chars_format::fixed);
+    const int len = int(r.ptr - digits);
+    int dot = 0;
+    while (dot < len && digits[dot] != '.')
+        ++dot;
+    // Integer digits plus exactly two decimals, in a work area with room for a carry.
+    char work[kNumberBuffer + 4];
+    int n = 1;
+    work[0] = '0';
+    for (int i = 0; i < dot; ++i)
+        work[n++] = digits[i];
+    const int fracStart = dot + 1;
+    for (int k = 0; k < 2; ++k)
+        work[n++] = fracStart + k < len ? digits[fracStart + k] : '0';
+    if (fracStart + 2 < len && digits[fracStart + 2] >= '5') {
+        for (int i = n - 1; i >= 0; --i) {
+            if (work[i] == '9') {
+                work[i] = '0';
+            } else {
+                ++work[i];
+                break;
+            }
+        }
+    }
+    int start = work[0] == '0' ? 1 : 0; // the spare leading digit, unless a carry used it
+    bool zero = true;
+    for (int i = start; i < n; ++i)
+        zero = zero && work[i] == '0';
+    int o = 0;
+    if (value < 0 && !zero)
+        out[o++] = '-';
+    for (int i = start; i < n - 2; ++i)
+        out[o++] = work[i];
+    out[o++] = '.';
+    out[o++] = work[n - 2];
+    out[o++] = work[n - 1];
+    return o;
+}
 
 // Renders a value for a cell. *guardable says whether the result is free text (which the
 // formula guard may prefix) rather than a number or date produced from typed data.
@@ -96,47 +160,8 @@ bool CsvWriter::setDelimiter(QChar delimiter)
 
 QString CsvWriter::moneyText(double value)
 {
-    if (!std::isfinite(value))
-        return QString();
-    // Round the shortest decimal form, not the binary value: 1.005 is "1.005" to a person and
-    // must become 1.01, and 5388564.6899999995 must not show its float noise.
-    const QString s = QString::number(std::fabs(value), 'f', QLocale::FloatingPointShortest);
-    const qsizetype dot = s.indexOf(QLatin1Char('.'));
-    QString intPart = dot < 0 ? s : s.left(dot);
-    QString frac = dot < 0 ? QString() : s.mid(dot + 1);
-    if (frac.size() <= 2) {
-        frac = frac.leftJustified(2, QLatin1Char('0'));
-    } else {
-        const bool up = frac.at(2) >= QLatin1Char('5');
-        frac.truncate(2);
-        if (up) {
-            QString digits = intPart + frac;
-            qsizetype i = digits.size() - 1;
-            for (; i >= 0; --i) {
-                if (digits.at(i) == QLatin1Char('9')) {
-                    digits[i] = QLatin1Char('0');
-                } else {
-                    digits[i] = QChar(digits.at(i).unicode() + 1);
-                    break;
-                }
-            }
-            if (i < 0)
-                digits.prepend(QLatin1Char('1'));
-            intPart = digits.left(digits.size() - 2);
-            frac = digits.right(2);
-        }
-    }
-    const bool zero = std::all_of(intPart.cbegin(), intPart.cend(),
-                                  [](QChar c) { return c == QLatin1Char('0'); }) &&
-                      frac == QLatin1String("00");
-    QString out;
-    out.reserve(intPart.size() + 4);
-    if (value < 0 && !zero)
-        out += QLatin1Char('-');
-    out += intPart;
-    out += QLatin1Char('.');
-    out += frac;
-    return out;
+    char buf[kNumberBuffer + 8];
+    return QString::fromLatin1(buf, moneyChars(value, buf));
 }
 
 QString CsvWriter::cellText(const QJsonValue &value, ContractField::Type type)
@@ -231,11 +256,43 @@ void CsvWriter::appendCell(QStringView text, bool guard, bool forceQuote)
     m_buffer.resize(p - m_buffer.constData());
 }
 
+void CsvWriter::appendAscii(const char *text, int length)
+{
+    if (m_rowHasCell)
+        m_buffer.append(char(m_delimiter.unicode()));
+    m_rowHasCell = true;
+    m_buffer.append(text, length);
+    m_lastCellEmpty = length == 0;
+}
+
 void CsvWriter::appendValue(const QJsonValue &value, ContractField::Type type)
 {
     if (ContractFields::isNull(value)) {
         appendCell(QStringView(), false, false);
         return;
+    }
+    // Numbers go straight from the double to the buffer: they never need quotes or the guard.
+    char buf[kNumberBuffer + 8];
+    switch (type) {
+    case ContractField::Type::Money:
+    case ContractField::Type::Integer:
+        if (value.isDouble() || value.isString()) {
+            if (const auto n = ContractFields::number(value)) {
+                appendAscii(buf, type == ContractField::Type::Money ? moneyChars(*n, buf)
+                                                                    : numberChars(*n, buf));
+                return;
+            }
+        }
+        break;
+    case ContractField::Type::Text:
+    case ContractField::Type::Code:
+        if (value.isDouble() && std::isfinite(value.toDouble())) {
+            appendAscii(buf, numberChars(value.toDouble(), buf));
+            return;
+        }
+        break;
+    case ContractField::Type::Date:
+        break;
     }
     bool guardable = false;
     const QString text = render(value, type, &guardable);

@@ -87,6 +87,7 @@ public:
 private:
     bool begin();
     void appendCell(QStringView text, bool guard, bool forceQuote);
+    void appendAscii(const char *text, int length);
     void appendValue(const QJsonValue &value, ContractField::Type type);
     bool endRow(int cells);
     bool fail(const QString &why);
