@@ -9,6 +9,7 @@
 #include <QStringDecoder>
 #include <QtTest>
 
+#include <cmath>
 #include <memory>
 
 using tango::ContractField;
@@ -187,6 +188,7 @@ private slots:
     void typedCells();
     void moneyText_data();
     void moneyText();
+    void moneyRandomCents();
     void emptyVersusNull();
     void singleColumnNullRowIsNotBlank();
     void formulaGuard_data();
@@ -479,6 +481,41 @@ void tst_CsvWriter::moneyText()
     QFETCH(double, value);
     QFETCH(QString, text);
     QCOMPARE(CsvWriter::moneyText(value), text);
+}
+
+void tst_CsvWriter::moneyRandomCents()
+{
+    // Any amount of whole cents, and its neighbouring doubles (float noise either way), is
+    // written as exactly those cents, in the cell and through moneyText().
+    QRandomGenerator rng(5388564);
+    QJsonArray values;
+    QStringList expected;
+    for (int i = 0; i < 3000; ++i) {
+        const qint64 cents =
+            qint64(rng.bounded(2000000000)) * (i % 3 == 0 ? 1000 : 1) * (i % 2 ? -1 : 1);
+        const double d = double(cents) / 100.0;
+        const qint64 whole = qAbs(cents) / 100;
+        const QString text = QStringLiteral("%1%2.%3")
+                                 .arg(cents < 0 ? QStringLiteral("-") : QString())
+                                 .arg(whole)
+                                 .arg(qAbs(cents) % 100, 2, 10, QLatin1Char('0'));
+        for (const double v : {d, std::nextafter(d, 1e300), std::nextafter(d, -1e300)}) {
+            QCOMPARE(CsvWriter::moneyText(v), text);
+            values.append(v);
+            expected.append(text);
+        }
+    }
+    QBuffer buffer;
+    QVERIFY(buffer.open(QIODevice::WriteOnly));
+    CsvWriter w(&buffer);
+    for (const QJsonValue &v : values)
+        QVERIFY(w.writeRow(QJsonObject{{QStringLiteral("m"), v}},
+                           QVector<CsvWriter::Column>{{QStringLiteral("m"), Type::Money}}));
+    QVERIFY(w.flush());
+    QVector<QStringList> rows;
+    for (const QString &e : expected)
+        rows.append(QStringList{e});
+    QCOMPARE(texts(parseOrFail(buffer.data())), rows);
 }
 
 void tst_CsvWriter::emptyVersusNull()
