@@ -215,7 +215,7 @@ void tst_ContractFields::types_data()
     QTest::newRow("tcv") << "total_contract_value" << int(T::Money) << int(G::Amounts);
     QTest::newRow("obligated") << "obligated" << int(T::Money) << int(G::Amounts);
     QTest::newRow("base") << "base_and_exercised_options_value" << int(T::Money) << int(G::Amounts);
-    QTest::newRow("fy") << "fiscal_year" << int(T::Integer) << int(G::Award);
+    QTest::newRow("fy") << "fiscal_year" << int(T::Integer) << int(G::Dates);
     QTest::newRow("actions") << "number_of_actions" << int(T::Integer) << int(G::Award);
     QTest::newRow("naics") << "naics_code" << int(T::Code) << int(G::Codes);
     QTest::newRow("psc") << "psc_code" << int(T::Code) << int(G::Codes);

@@ -51,8 +51,6 @@ const Entry kEntries[] = {
      nullptr, false},
     {"parent_award.piid", QT_TRANSLATE_NOOP("ContractFields", "Parent award PIID"), T::Text,
      G::Award, nullptr, false},
-    {"fiscal_year", QT_TRANSLATE_NOOP("ContractFields", "Fiscal year"), T::Integer, G::Award,
-     nullptr, false},
     {"number_of_actions", QT_TRANSLATE_NOOP("ContractFields", "Number of actions"), T::Integer,
      G::Award, nullptr, false},
 
@@ -131,6 +129,8 @@ const Entry kEntries[] = {
     {"period_of_performance.ultimate_completion_date",
      QT_TRANSLATE_NOOP("ContractFields", "Ultimate completion date"), T::Date, G::Dates, nullptr,
      false},
+    {"fiscal_year", QT_TRANSLATE_NOOP("ContractFields", "Fiscal year"), T::Integer, G::Dates,
+     nullptr, false},
 
     // Amounts
     {"base_and_exercised_options_value",
