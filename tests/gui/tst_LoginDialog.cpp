@@ -7,6 +7,8 @@
 #include "auth/BearerCredentials.h"
 #include "auth/OAuthSession.h"
 #include "auth/SecretStore.h"
+#include "contracts/ContractQuery.h"
+#include "export/ExportJob.h"
 #include "sandbox/SandboxServer.h"
 #include "util/ManualClock.h"
 
@@ -630,6 +632,78 @@ private Q_SLOTS:
                                      QUrlQuery(QStringLiteral("limit=1&shape=key")));
         QSignalSpy ok(again, &ApiReply::succeeded);
         QTRY_COMPARE_WITH_TIMEOUT(ok.count(), 1, 15000);
+    }
+
+    // Keys and tokens appear in no log line, no settings file and no export.
+    void noSecretInLogSettingsOrExport()
+    {
+        MessageCapture capture;
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+        MainWindow::Options options;
+        options.baseUrl = m_server->baseUrl();
+        options.settings = &settings;
+        MainWindow window(options);
+        SecretStore store(QStringLiteral("com.makegov.TangoExplorer.test"));
+        SignInController c(&window, &store);
+        c.attach(&window);
+        SignInOptions o;
+        o.mode = SignInOptions::Mode::OAuth;
+        o.oauthClientId = m_server->options().oauthClientId;
+        c.startUp(o);
+        QVERIFY(c.dialog());
+        QTRY_COMPARE_WITH_TIMEOUT(c.dialog()->status(), LoginDialog::Status::Verified, 15000);
+        okButton(*c.dialog())->click();
+        QVERIFY(window.credentials());
+        // The status bar names the identity, never the token.
+        auto *account = window.findChild<QLabel *>(QStringLiteral("accountStatus"));
+        QVERIFY(account);
+        QVERIFY2(account->text().contains(QStringLiteral("OAuth: client ") +
+                                          m_server->options().oauthClientId),
+                 qPrintable(account->text()));
+        QStringList secrets = c.oauthSession()->tokens().secrets();
+        secrets << key();
+        QCOMPARE(secrets.size(), 3);
+        for (const QString &s : std::as_const(secrets))
+            QVERIFY(!account->text().contains(s));
+
+        // An export made with these credentials.
+        ExportJob job;
+        job.setApiClient(window.apiClient());
+        job.setQuery(ContractQuery());
+        job.setColumns({QStringLiteral("key"), QStringLiteral("piid")});
+        job.setMaxRows(5);
+        const QString out = dir.filePath(QStringLiteral("export.csv"));
+        job.setOutputPath(out);
+        QSignalSpy done(&job, &ExportJob::finished);
+        QVERIFY(job.start());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+
+        // Then the API key as well, through the dialog.
+        c.switchCredentials();
+        QVERIFY(c.dialog());
+        c.dialog()->setPage(LoginDialog::Page::ApiKey);
+        child<QLineEdit>(c.dialog(), "keyEdit")->setText(key());
+        c.dialog()->verifyKey();
+        QTRY_COMPARE_WITH_TIMEOUT(c.dialog()->status(), LoginDialog::Status::Verified, 10000);
+        okButton(*c.dialog())->click();
+        QCOMPARE(window.credentials()->kind(), QStringLiteral("api-key"));
+        window.saveSettings();
+        settings.sync();
+
+        QFile csv(out);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QByteArray exported = csv.readAll();
+        QVERIFY(exported.count('\n') >= 5);
+        QFile ini(settings.fileName());
+        QVERIFY(ini.open(QIODevice::ReadOnly));
+        const QByteArray saved = ini.readAll();
+        QVERIFY(!saved.isEmpty());
+        for (const QString &s : std::as_const(secrets)) {
+            QVERIFY(!exported.contains(s.toUtf8()));
+            QVERIFY(!saved.contains(s.toUtf8()));
+            QVERIFY2(!capture.contains(s), qPrintable(capture.messages().join(QLatin1Char('\n'))));
+        }
     }
 
     void nothingSecretInTheLog()
