@@ -342,6 +342,10 @@ void tst_ContractFields::valueAt_data()
     QTest::newRow("three levels") << "competition.extent_competed.code"
                                   << QJsonValue(QStringLiteral("A"));
     QTest::newRow("empty path") << "" << QJsonValue(QJsonValue::Undefined);
+    QTest::newRow("flat record key")
+        << "place_of_performance.state_code" << QJsonValue(QStringLiteral("VA"));
+    QTest::newRow("nested wins over flat")
+        << "recipient.display_name" << QJsonValue(QStringLiteral("ACME"));
 }
 
 void tst_ContractFields::valueAt()
@@ -353,7 +357,8 @@ void tst_ContractFields::valueAt()
         "recipient": {"display_name": "ACME", "uei": null},
         "awarding_office": null,
         "naics": {"code": 541511, "description": "Dev"},
-        "competition": {"extent_competed": {"code": "A", "description": "Full"}}
+        "competition": {"extent_competed": {"code": "A", "description": "Full"}},
+        "place_of_performance.state_code": "VA", "recipient.display_name": "flat"
     })");
     const QJsonValue v = ContractFields::valueAt(record, path);
     QCOMPARE(v.type(), expected.type());

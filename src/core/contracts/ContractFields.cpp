@@ -412,6 +412,10 @@ QJsonValue ContractFields::valueAt(const QJsonObject &record, const QString &pat
         if (dot < 0)
             return current.value(rest);
         const QJsonValue v = current.value(rest.left(dot));
+        if (v.isUndefined() && rest.size() == path.size()) {
+            // A flat=true record carries "recipient.display_name" as one key.
+            return record.value(path);
+        }
         if (!v.isObject())
             return v.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(QJsonValue::Undefined);
         current = v.toObject();

@@ -33,7 +33,8 @@ public:
     static QString shapeFor(const QStringList &paths);
 
     // The raw value at a dotted path; QJsonValue::Undefined when missing, Null when null (also
-    // when a parent object is null). Allocation-free lookups: cheap enough per table cell.
+    // when a parent object is null). Also finds the dotted key of a flat=true record.
+    // Allocation-free lookups: cheap enough per table cell.
     static QJsonValue valueAt(const QJsonObject &record, const QString &path);
     // Text of any scalar: strings as is, integers without ".0", doubles shortest round-trip,
     // bools "true"/"false"; {code, description} objects as "code — description"; arrays joined
