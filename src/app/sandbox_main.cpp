@@ -30,11 +30,17 @@ bool parseFault(const QString &text, int *number, tango::SandboxServer::Fault *f
     *number = parts.at(0).toInt(&ok);
     if (!ok || *number <= 0)
         return false;
+    // Kinds are the Fault enum's names, matched without regard to case ("http500", "Delay").
     const QMetaEnum e = QMetaEnum::fromType<tango::SandboxServer::Fault>();
-    const int value = e.keyToValue(parts.at(1).toLatin1().constData(), &ok);
+    ok = false;
+    for (int i = 0; i < e.keyCount() && !ok; ++i) {
+        if (parts.at(1).compare(QLatin1String(e.key(i)), Qt::CaseInsensitive) == 0) {
+            *fault = tango::SandboxServer::Fault(e.value(i));
+            ok = *fault != tango::SandboxServer::Fault::None;
+        }
+    }
     if (!ok)
         return false;
-    *fault = tango::SandboxServer::Fault(value);
     *param = 0;
     if (parts.size() == 3) {
         *param = parts.at(2).toInt(&ok);
@@ -65,38 +71,51 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     const QCommandLineOption port(
         QStringLiteral("port"),
-        QCoreApplication::translate("main", "TCP port on 127.0.0.1 (0: any free port)."),
+        QCoreApplication::translate("main",
+                                    "TCP port on 127.0.0.1; 0, the default, picks a free one."),
         QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption rows(
         QStringLiteral("rows"),
-        QCoreApplication::translate("main", "Number of synthetic contracts."), QStringLiteral("N"),
-        QString::number(defaults.rows));
+        QCoreApplication::translate("main", "Number of synthetic contracts (default %1).")
+            .arg(defaults.rows),
+        QStringLiteral("N"), QString::number(defaults.rows));
     const QCommandLineOption apiKey(
         QStringLiteral("api-key"),
-        QCoreApplication::translate("main", "The accepted X-API-KEY value."), QStringLiteral("KEY"),
-        defaults.apiKey);
+        QCoreApplication::translate("main", "The accepted X-API-KEY value (default %1).")
+            .arg(defaults.apiKey),
+        QStringLiteral("KEY"), defaults.apiKey);
     const QCommandLineOption burstLimit(
         QStringLiteral("burst-limit"),
-        QCoreApplication::translate("main", "Requests per burst window (<= 0 disables it)."),
+        QCoreApplication::translate("main",
+                                    "Requests per burst window, <= 0 disables it (default %1).")
+            .arg(defaults.burstLimit),
         QStringLiteral("N"), QString::number(defaults.burstLimit));
     const QCommandLineOption burstWindow(
         QStringLiteral("burst-window"),
-        QCoreApplication::translate("main", "Length of the burst window in seconds."),
+        QCoreApplication::translate("main", "Length of the burst window in seconds (default %1).")
+            .arg(defaults.burstWindowSeconds),
         QStringLiteral("SECONDS"), QString::number(defaults.burstWindowSeconds));
     const QCommandLineOption dailyLimit(
         QStringLiteral("daily-limit"),
-        QCoreApplication::translate("main", "Requests per UTC day (<= 0 disables it)."),
+        QCoreApplication::translate("main", "Requests per UTC day, <= 0 disables it (default %1).")
+            .arg(defaults.dailyLimit),
         QStringLiteral("N"), QString::number(defaults.dailyLimit));
     const QCommandLineOption seed(
-        QStringLiteral("seed"), QCoreApplication::translate("main", "Seed of the synthetic data."),
+        QStringLiteral("seed"),
+        QCoreApplication::translate("main", "Seed of the synthetic data (default %1).")
+            .arg(defaults.seed),
         QStringLiteral("N"), QString::number(defaults.seed));
     const QCommandLineOption clientId(
         QStringLiteral("oauth-client-id"),
-        QCoreApplication::translate("main", "The OAuth2 client_id accepted by /oauth2/authorize/."),
+        QCoreApplication::translate(
+            "main", "The OAuth2 client_id accepted by /oauth2/authorize/ (default %1).")
+            .arg(defaults.oauthClientId),
         QStringLiteral("ID"), defaults.oauthClientId);
     const QCommandLineOption lifetime(
         QStringLiteral("token-lifetime"),
-        QCoreApplication::translate("main", "Lifetime of OAuth2 access tokens in seconds."),
+        QCoreApplication::translate("main",
+                                    "Lifetime of OAuth2 access tokens in seconds (default %1).")
+            .arg(defaults.oauthTokenLifetimeSeconds),
         QStringLiteral("SECONDS"), QString::number(defaults.oauthTokenLifetimeSeconds));
     const QCommandLineOption fault(
         QStringLiteral("fault"),
@@ -125,11 +144,18 @@ int main(int argc, char **argv)
     };
     tango::SandboxOptions options;
     int portValue = 0;
-    int seedValue = 0;
+    bool seedOk = false;
+    const quint32 seedValue = parser.value(seed).toUInt(&seedOk);
+    if (!seedOk) {
+        err << QCoreApplication::translate("main", "Invalid value for --seed: %1")
+                   .arg(parser.value(seed))
+            << Qt::endl;
+        return 2;
+    }
     if (!intValue(port, &portValue) || !intValue(rows, &options.rows) ||
         !intValue(burstLimit, &options.burstLimit) ||
         !intValue(burstWindow, &options.burstWindowSeconds) ||
-        !intValue(dailyLimit, &options.dailyLimit) || !intValue(seed, &seedValue) ||
+        !intValue(dailyLimit, &options.dailyLimit) ||
         !intValue(lifetime, &options.oauthTokenLifetimeSeconds))
         return 2;
     if (portValue < 0 || portValue > 65535 || options.rows < 0 || options.rows > 1000000) {
@@ -137,7 +163,7 @@ int main(int argc, char **argv)
             << Qt::endl;
         return 2;
     }
-    options.seed = quint32(seedValue);
+    options.seed = seedValue;
     options.apiKey = parser.value(apiKey);
     options.oauthClientId = parser.value(clientId);
 
