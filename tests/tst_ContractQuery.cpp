@@ -141,6 +141,12 @@ void tst_ContractQuery::setFilterTrimsAndRemoves()
     q.setFilter(QStringLiteral("psc"), QStringLiteral("D302"));
     q.setFilter(QStringLiteral("psc"), QString());
     QVERIFY(q.filters().isEmpty());
+    q.setFilter(QStringLiteral("awarding_agency"), QStringLiteral(" HUD | DOD |4700 "));
+    QCOMPARE(q.filter(QStringLiteral("awarding_agency")), QStringLiteral("HUD|DOD|4700"));
+    q.setFilter(QStringLiteral("award_type"), QStringLiteral("A | "));
+    QCOMPARE(q.filter(QStringLiteral("award_type")), QStringLiteral("A|")); // still reported
+    QCOMPARE(q.validate().size(), 1);
+    q.clearFilters();
     q.setFilter(QStringLiteral("bogus"), QStringLiteral("x")); // kept, reported by validate()
     QCOMPARE(q.filter(QStringLiteral("bogus")), QStringLiteral("x"));
     q.clearFilters();

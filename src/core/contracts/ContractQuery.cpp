@@ -150,7 +150,14 @@ const QStringList &ContractQuery::orderingFields()
 
 void ContractQuery::setFilter(const QString &name, const QString &value)
 {
-    const QString v = value.trimmed();
+    QString v = value.trimmed();
+    if (v.contains(QLatin1Char('|'))) {
+        // "HUD | DOD" as typed by a person: the server would look for " DOD".
+        QStringList parts = v.split(QLatin1Char('|'));
+        for (QString &p : parts)
+            p = p.trimmed();
+        v = parts.join(QLatin1Char('|'));
+    }
     if (v.isEmpty())
         m_filters.remove(name);
     else
