@@ -101,6 +101,7 @@ private Q_SLOTS:
     void faultsAreObservable_data();
     void faultsAreObservable();
     void droppedConnection();
+    void faultEveryCountsDown();
     void delayFault();
     void requestLog();
     void oauthAuthorizeRedirect();
@@ -246,6 +247,17 @@ void tst_SandboxServer::listensOnLoopbackOnly()
     QVERIFY(!second.listen(m_server->port(), &error)); // port taken
     QVERIFY(!error.isEmpty());
     QVERIFY(!second.isListening());
+    QVERIFY(second.listen(0, &error));
+    const quint16 port = second.port();
+    QVERIFY(port > 0 && port != m_server->port());
+    second.close();
+    QVERIFY(!second.isListening());
+    QCOMPARE(second.port(), quint16(0));
+    QTcpSocket closed;
+    closed.connectToHost(QHostAddress::LocalHost, port);
+    QTRY_COMPARE_WITH_TIMEOUT(closed.state(), QAbstractSocket::UnconnectedState, 5000);
+    QVERIFY(second.listen(0, &error)); // and again
+    QVERIFY(second.isListening());
 }
 
 void tst_SandboxServer::keepAliveServesSeveralRequestsOnOneConnection()
@@ -1018,6 +1030,20 @@ void tst_SandboxServer::droppedConnection()
     s.write("GET /api/contracts/ HTTP/1.1\r\nHost: x\r\nX-API-KEY: " + kKey + "\r\n\r\n");
     QTRY_COMPARE_WITH_TIMEOUT(s.state(), QAbstractSocket::UnconnectedState, 5000);
     QCOMPARE(s.readAll(), QByteArray());
+}
+
+void tst_SandboxServer::faultEveryCountsDown()
+{
+    m_server->faultEvery(SandboxServer::Fault::Http500, 2);
+    m_server->scriptFault(m_server->apiRequestCount() + 2, SandboxServer::Fault::OkWithError);
+    QCOMPARE(get("/api/contracts/?limit=1&shape=key").status, 500);
+    Reply r = get("/api/contracts/?limit=1&shape=key"); // the scripted fault wins
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.json.contains("error"));
+    QCOMPARE(get("/api/other/").status, 404); // only /api/contracts/ requests take the fault
+    QCOMPARE(get("/api/contracts/?limit=1&shape=key").status, 500);
+    QCOMPARE(get("/api/contracts/?limit=1&shape=key").status, 200);
+    QCOMPARE(m_server->requestLog().size(), 5);
 }
 
 void tst_SandboxServer::delayFault()
