@@ -24,7 +24,8 @@ public:
     QString search() const { return m_search; }
     void setSearch(const QString &s) { m_search = s; }
 
-    // Unknown names are kept and reported by validate(). An empty value removes the filter.
+    // Unknown names are kept and reported by validate(). The value is trimmed, also around
+    // each part of a `|` list; an empty value removes the filter.
     void setFilter(const QString &name, const QString &value);
     QString filter(const QString &name) const { return m_filters.value(name); }
     const QMap<QString, QString> &filters() const { return m_filters; }

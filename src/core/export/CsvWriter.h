@@ -22,7 +22,8 @@ namespace tango {
 // Cells: text as is (quoted when it holds the delimiter, a quote, CR, LF, or leading/trailing
 // blanks; quotes doubled), numbers without group separators, Money always with two decimals
 // rounded half away from zero from the shortest decimal form (5388564.6899999995 ->
-// "5388564.69"), integers plain, null/missing as an empty field, an empty string as "".
+// "5388564.69"), integers plain, null/missing as an empty field; in record rows an empty
+// JSON string is written as "" so a strict reader can tell it from a missing value.
 class CsvWriter
 {
     Q_DECLARE_TR_FUNCTIONS(CsvWriter)
@@ -63,7 +64,7 @@ public:
 
     // Header row: the strings as given (titles or paths), quoted as needed, never guarded.
     bool writeHeader(const QStringList &names);
-    // A row of text cells.
+    // A row of text cells (formula guard applies to each when enabled).
     bool writeRow(const QStringList &cells);
     // A row read out of a record, one cell per field (nullptr fields give empty cells).
     bool writeRow(const QJsonObject &record, const QVector<const ContractField *> &fields);
