@@ -149,6 +149,9 @@ LoginDialog::LoginDialog(OAuthSession *session, QWidget *parent, Clock *clock)
 
 LoginDialog::~LoginDialog()
 {
+    // The session outlives this dialog: no more calls back into half-destroyed widgets.
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
     if (m_session && m_session->isWaiting())
         m_session->cancel();
 }

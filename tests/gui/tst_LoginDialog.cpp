@@ -1,3 +1,4 @@
+#include "ContractsModel.h"
 #include "LoginDialog.h"
 #include "MainWindow.h"
 #include "SignInController.h"
@@ -655,6 +656,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(c.dialog()->status(), LoginDialog::Status::Verified, 15000);
         okButton(*c.dialog())->click();
         QVERIFY(window.credentials());
+        // Signed in with the browser, the window shows contracts.
+        QTRY_VERIFY_WITH_TIMEOUT(window.contractsModel()->rowCount() > 0, 15000);
         // The status bar names the identity, never the token.
         auto *account = window.findChild<QLabel *>(QStringLiteral("accountStatus"));
         QVERIFY(account);
