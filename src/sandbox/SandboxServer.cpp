@@ -251,8 +251,7 @@ void SandboxServer::answerApi(const SandboxRequest &request, QTcpSocket *socket,
     case Fault::DropConnection:
         SandboxHttp::drop(socket);
         entry.status = 0;
-        m_log.append(entry);
-        Q_EMIT requestServed(entry);
+        record(entry);
         return;
     case Fault::Http500:
         response = jsonResponse(500, detail(QStringLiteral("A server error occurred.")));
@@ -403,6 +402,14 @@ void SandboxServer::finish(QTcpSocket *socket, const SandboxRequest &request,
 {
     entry.status = response.status;
     SandboxHttp::write(socket, response, request.closeConnection, truncateTo);
+    record(entry);
+}
+
+void SandboxServer::record(const LogEntry &entry)
+{
+    // A long-running tango-sandbox must not grow without bound: keep the newest entries.
+    if (m_log.size() >= kMaxLogEntries)
+        m_log.remove(0, kMaxLogEntries / 2);
     m_log.append(entry);
     Q_EMIT requestServed(entry);
 }

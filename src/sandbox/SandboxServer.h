@@ -86,7 +86,9 @@ public:
     void clearFaults();
     int apiRequestCount() const;
 
+    // The newest requests (at most kMaxLogEntries; the oldest half is dropped when full).
     QVector<LogEntry> requestLog() const;
+    static constexpr int kMaxLogEntries = 100000;
     void clearLog();
 
     // The synthetic data set (read-only), for tests to compare against.
@@ -111,6 +113,7 @@ private:
     void finish(QTcpSocket *socket, const SandboxRequest &request, SandboxResponse response,
                 LogEntry entry, int truncateTo = -1);
     SandboxResponse apiResponse(const SandboxRequest &request, QString *credentials);
+    void record(const LogEntry &entry);
     void addApiHeaders(SandboxResponse *response, qint64 startedNs);
 
     SandboxOptions m_options;
