@@ -779,6 +779,17 @@ void tst_SandboxServer::badOrderingIs400()
                             "obligated, total_contract_value."));
     QCOMPARE(get("/api/contracts/?ordering=--obligated").status, 400);
     QCOMPARE(get("/api/contracts/?ordering=-total_contract_value&shape=key").status, 200);
+    // Other methods are refused; HEAD gets the headers without a body.
+    QNetworkRequest post(QUrl(m_server->baseUrl().toString() + "/api/contracts/"));
+    post.setRawHeader("X-API-KEY", kKey);
+    const Reply refused = send(post, "POST", "{}");
+    QCOMPARE(refused.status, 405);
+    QCOMPARE(refused.json.value("detail").toString(),
+             QStringLiteral("Method \"POST\" not allowed."));
+    const Reply head = send(post, "HEAD");
+    QCOMPARE(head.status, 405);
+    QVERIFY(head.body.isEmpty());
+    QCOMPARE(get("/api/contracts/?limit=1&shape=key").status, 200); // the connection still works
     // Unknown parameters are ignored, like the real API.
     QCOMPARE(get("/api/contracts/?page=3&frobnicate=1&shape=key").status, 200);
 }

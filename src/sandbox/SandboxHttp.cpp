@@ -107,7 +107,7 @@ QByteArray SandboxHttp::reasonPhrase(int status)
 }
 
 void SandboxHttp::write(QTcpSocket *socket, const SandboxResponse &response, bool closeAfter,
-                        int truncateTo)
+                        int truncateTo, bool omitBody)
 {
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return;
@@ -124,10 +124,8 @@ void SandboxHttp::write(QTcpSocket *socket, const SandboxResponse &response, boo
     const bool close = closeAfter || truncateTo >= 0;
     out += close ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
     out += "\r\n";
-    if (truncateTo >= 0)
-        out += response.body.left(truncateTo);
-    else
-        out += response.body;
+    if (!omitBody)
+        out += truncateTo >= 0 ? response.body.left(truncateTo) : response.body;
     socket->write(out);
     if (close) {
         deleteWhenClosed(socket);

@@ -21,8 +21,9 @@ public:
 
     // Writes status line, headers and body. truncateTo >= 0 sends only that many body bytes
     // (Content-Length still announces the whole body) and then closes the connection.
+    // omitBody answers a HEAD request: same headers, no body.
     static void write(QTcpSocket *socket, const SandboxResponse &response, bool closeAfter,
-                      int truncateTo = -1);
+                      int truncateTo = -1, bool omitBody = false);
     // Closes without sending anything.
     static void drop(QTcpSocket *socket);
     static QByteArray reasonPhrase(int status);

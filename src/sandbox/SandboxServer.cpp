@@ -401,7 +401,8 @@ void SandboxServer::finish(QTcpSocket *socket, const SandboxRequest &request,
                            SandboxResponse response, LogEntry entry, int truncateTo)
 {
     entry.status = response.status;
-    SandboxHttp::write(socket, response, request.closeConnection, truncateTo);
+    SandboxHttp::write(socket, response, request.closeConnection, truncateTo,
+                       request.method == QLatin1String("HEAD"));
     record(entry);
 }
 
