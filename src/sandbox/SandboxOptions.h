@@ -6,7 +6,7 @@ namespace tango {
 
 struct SandboxOptions
 {
-    int rows = 5000;
+    int rows = 5000; // 0 .. 1,000,000 (the PIID serial space)
     quint32 seed = 20260814;
     // Keys the sandbox knows. Without a key or with any other key: 401.
     QString apiKey = QStringLiteral("sandbox-key-0123456789abcdef");
