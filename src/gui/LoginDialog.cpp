@@ -332,6 +332,10 @@ void LoginDialog::invalidate()
 
 void LoginDialog::verifyKey()
 {
+    // Editing the key withdraws a verification, so a verified key is the one in the field;
+    // Return in the field then means "use it" (the default button), not "check it again".
+    if (m_verifiedCredentials && m_verifiedPage == Page::ApiKey)
+        return;
     const QString key = m_ui->keyEdit->text().trimmed();
     if (key.isEmpty()) {
         setStatus(Status::Failed, tr("<b>Enter an API key first.</b>"));
@@ -370,6 +374,7 @@ void LoginDialog::onVerified(const VerificationResult &result)
         m_verifiedCredentials = m_pendingCredentials;
         m_verifiedPage = m_verifyingPage;
         setStatus(Status::Verified, successHtml(result));
+        m_ui->buttonBox->button(QDialogButtonBox::Ok)->setDefault(true);
         m_ui->buttonBox->button(QDialogButtonBox::Ok)->setFocus();
     } else {
         m_verifiedCredentials.reset();

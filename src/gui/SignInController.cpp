@@ -12,7 +12,9 @@
 
 #include <QAction>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QTimer>
 
 namespace tango {
@@ -43,6 +45,9 @@ void SignInController::attach(MainWindow *window)
         }
         m_switchAction = sw;
     }
+    // Keychain outcomes and sign-out are reported where the user looks.
+    connect(this, &SignInController::message, window,
+            [window](const QString &text) { window->statusBar()->showMessage(text, 15000); });
     // The error dialog's "change credentials" button, once the window has made that dialog.
     connect(window->apiClient(), &ApiClient::requestFailed, this,
             [this] { QTimer::singleShot(0, this, &SignInController::hookErrorDialog); });
@@ -318,8 +323,27 @@ void SignInController::remember(const SignInRecord &record)
                        Q_EMIT message(result == SecretStore::Result::Ok
                                           ? tr("Sign-in remembered in the system keychain.")
                                           : why);
+                       if (result != SecretStore::Result::Ok)
+                           showKeychainNotice(why);
                        Q_EMIT keychainUpdated(result);
                    });
+}
+
+void SignInController::showKeychainNotice(const QString &text)
+{
+    // Said once, plainly, without blocking: the sign-in works, it just will not be remembered.
+    if (!m_parent || m_keychainNotice)
+        return;
+    auto *box = new QMessageBox(QMessageBox::Information, tr("Not remembered"), text,
+                                QMessageBox::Close, m_parent);
+    box->setObjectName(QStringLiteral("keychainNotice"));
+    box->setAccessibleName(tr("Keychain notice"));
+    box->setInformativeText(tr("You stay signed in until Tango Explorer closes; next time you "
+                               "will be asked again."));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    m_keychainNotice = box;
+    box->show();
 }
 
 void SignInController::forget()

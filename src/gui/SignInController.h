@@ -100,6 +100,7 @@ private:
     void onCredentialsRejected(const ApiError &error);
     void onRefreshFailed(const QString &message);
     void hookErrorDialog();
+    void showKeychainNotice(const QString &text);
     OAuthSession *newSession();
 
     SecretStore *m_store;
@@ -117,6 +118,7 @@ private:
     QPointer<QAction> m_identityAction;
     QPointer<QAction> m_switchAction;
     QPointer<QAction> m_signOutAction;
+    QPointer<QWidget> m_keychainNotice;
     qint64 m_oauthTimeoutMs = 5 * 60 * 1000;
 };
 

@@ -23,11 +23,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -546,6 +548,14 @@ private Q_SLOTS:
         QCOMPARE(stored.first().first().value<SecretStore::Result>(),
                  SecretStore::Result::SessionOnly);
         QVERIFY(!store.isKeychainAvailable());
+        // Said plainly, without blocking.
+        auto *notice = window.findChild<QMessageBox *>(QStringLiteral("keychainNotice"));
+        QVERIFY(notice);
+        QVERIFY(notice->isVisible());
+        QVERIFY(!notice->isModal());
+        QVERIFY(notice->text().contains(QStringLiteral("session only")));
+        QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("session only")));
+        notice->close();
 
         // The account menu shows the identity and offers switch and sign-out.
         QMenu *menu = window.accountMenu();
@@ -560,6 +570,7 @@ private Q_SLOTS:
         QVERIFY(c.switchAction());
         c.switchAction()->trigger();
         QVERIFY(c.dialog());
+        QVERIFY(!window.infoBox() || !window.infoBox()->isVisible()); // not the old hint
         QVERIFY(child<QLabel>(c.dialog(), "keychainNote")->isVisible());
         shot(c.dialog(), QStringLiteral("login-no-keychain"));
         c.dialog()->reject();
