@@ -9,6 +9,7 @@
 #include <QDate>
 #include <QGuiApplication>
 #include <QPalette>
+#include <QScopedValueRollback>
 
 #include <cmath>
 #include <limits>
@@ -73,22 +74,11 @@ const ContractField *ContractsModel::fieldAt(int column) const
 
 void ContractsModel::setQuery(const ContractQuery &query, bool load)
 {
-    const bool columnsChanged = query.fields() != m_query.fields();
     ContractQuery q = query;
     if (q.fields().isEmpty())
         q.setFields(ContractFields::defaultColumns());
     q.setLimit(ContractQuery::kMaxLimit);
-    if (columnsChanged || q.fields() != m_query.fields()) {
-        beginResetModel();
-        m_query = q;
-        rebuildColumnCache();
-        ++m_generation;
-        m_rows.clear();
-        m_rows.shrink_to_fit();
-        endResetModel();
-    } else {
-        m_query = q;
-    }
+    m_pendingQuery = q; // applied inside the reset, so columns and rows change together
     if (load)
         reload();
     else
@@ -134,15 +124,24 @@ void ContractsModel::resetRows()
         r->disconnect(this);
         r->abort();
     }
-    beginResetModel();
-    m_rows.clear();
-    m_rows.shrink_to_fit();
-    endResetModel();
-    m_nextCursor.clear();
-    m_nextUrl.clear();
-    m_hasMore = false;
-    m_failed = false;
-    m_total.reset();
+    {
+        // Views and testers may ask for more from inside modelReset: nothing is valid yet.
+        const QScopedValueRollback<bool> updating(m_updating, true);
+        beginResetModel();
+        if (m_pendingQuery) {
+            m_query = *m_pendingQuery;
+            m_pendingQuery.reset();
+            rebuildColumnCache();
+        }
+        m_rows.clear();
+        m_rows.shrink_to_fit();
+        m_nextCursor.clear();
+        m_nextUrl.clear();
+        m_hasMore = false;
+        m_failed = false;
+        m_total.reset();
+        endResetModel();
+    }
     if (!m_warnings.isEmpty()) {
         m_warnings.clear();
         emit warnings(m_warnings);
@@ -192,6 +191,8 @@ void ContractsModel::cancel()
 
 void ContractsModel::setReply(ApiReply *reply)
 {
+    // No fetch may start from inside the row signals (views and testers call fetchMore()).
+    const QScopedValueRollback<bool> updating(m_updating, true);
     const bool was = m_reply != nullptr;
     const bool now = reply != nullptr;
     const int placeholder = int(m_rows.size());
@@ -212,7 +213,7 @@ void ContractsModel::setReply(ApiReply *reply)
 
 void ContractsModel::requestPage(const QString &cursor)
 {
-    if (!m_client || m_reply)
+    if (!m_client || m_reply || m_updating)
         return;
     ApiReply *r = nullptr;
     if (!cursor.isEmpty() || !m_nextUrl.isValid() || m_rows.empty())
@@ -244,6 +245,8 @@ void ContractsModel::onPage(quint64 generation, const ListPage &page)
 {
     if (generation != m_generation)
         return; // a reply for an older query: its rows belong to nobody now
+    // Views and testers may call fetchMore() from inside the row signals below.
+    const QScopedValueRollback<bool> updating(m_updating, true);
     setReply(nullptr);
     emit waiting(0, {});
     m_failed = false;
@@ -268,9 +271,12 @@ void ContractsModel::onFailed(quint64 generation, const ApiError &error)
 {
     if (generation != m_generation || error.kind() == ApiError::Kind::Aborted)
         return;
-    setReply(nullptr);
+    {
+        const QScopedValueRollback<bool> updating(m_updating, true);
+        setReply(nullptr);
+        m_failed = true;
+    }
     emit waiting(0, {});
-    m_failed = true;
     emit statusChanged(statusText());
     emit failed(error);
 }
@@ -499,7 +505,8 @@ QVariant ContractsModel::headerData(int section, Qt::Orientation orientation, in
 
 bool ContractsModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && m_started && m_hasMore && !m_reply && !m_failed && m_client;
+    return !parent.isValid() && m_started && m_hasMore && !m_reply && !m_failed && !m_updating &&
+           m_client;
 }
 
 void ContractsModel::fetchMore(const QModelIndex &parent)

@@ -118,6 +118,7 @@ private:
 
     QPointer<ApiClient> m_client;
     ContractQuery m_query;
+    std::optional<ContractQuery> m_pendingQuery;
     std::vector<Row> m_rows;
     std::vector<const ContractField *> m_fields; // per column, nullptr for unknown paths
     QPointer<ApiReply> m_reply;
@@ -127,6 +128,7 @@ private:
     bool m_hasMore = false;
     bool m_started = false;
     bool m_failed = false;
+    bool m_updating = false; // inside a page/failure update: no re-entrant fetches
     std::optional<qint64> m_total;
     QStringList m_warnings;
     QLocale m_locale;
