@@ -306,6 +306,8 @@ void tst_ContractQuery::validateMessagesNameTheValue()
     r.setFilter(QStringLiteral("fiscal_year_lte"), QStringLiteral("2020"));
     const QString m = r.validate().value(0);
     QVERIFY(m.contains(QLatin1String("2025")) && m.contains(QLatin1String("2020")));
+    QVERIFY(m.contains(QLatin1String("fiscal_year_gte")) &&
+            m.contains(QLatin1String("fiscal_year_lte")));
 
     ContractQuery s;
     s.setOrdering(QStringLiteral("-fiscal_year"));

@@ -237,8 +237,8 @@ QStringList ContractQuery::validate() const
             inverted = a && b && *a > *b;
         }
         if (inverted)
-            problems.append(tr("The range %1 is inverted: %2_gte (%3) is after %2_lte (%4).")
-                                .arg(base, base, lo, hi));
+            problems.append(
+                tr("Inverted range: %1_gte (%2) is greater than %1_lte (%3).").arg(base, lo, hi));
     }
 
     if (!m_ordering.isEmpty()) {
