@@ -890,6 +890,46 @@ private Q_SLOTS:
         QCOMPARE(server.apiRequestCount(), 0);
     }
 
+    void deletingMidwayIsSafe()
+    {
+        ManualClock clock;
+        SandboxServer &server = sandbox();
+        server.setClock(&clock);
+        auto c = client(server.baseUrl(), &clock);
+        // A receiver that deletes the reply outright from its own signal.
+        ApiReply *r = c->get(QStringLiteral("/api/contracts/NO_SUCH_KEY/"));
+        QPointer<ApiReply> guard(r);
+        bool sawFailure = false;
+        connect(r, &ApiReply::failed, this, [&](const ApiError &e) {
+            sawFailure = e.kind() == Kind::NotFound;
+            delete guard.data();
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(guard.isNull(), 5000);
+        QVERIFY(sawFailure);
+        // The same from rateLimitChanged, before the reply has even looked at the body.
+        ApiReply *r2 = c->get(QStringLiteral("/api/contracts/"));
+        QPointer<ApiReply> guard2(r2);
+        auto conn =
+            connect(c.get(), &ApiClient::rateLimitChanged, this, [&] { delete guard2.data(); });
+        QTRY_VERIFY_WITH_TIMEOUT(guard2.isNull(), 5000);
+        disconnect(conn);
+        // The client goes away while one reply waits and another is on the wire.
+        server.scriptFault(server.apiRequestCount() + 1, Fault::Spurious429, 30);
+        ApiReply *waiting = c->get(QStringLiteral("/api/contracts/"));
+        QPointer<ApiReply> waitingGuard(waiting);
+        QTRY_VERIFY_WITH_TIMEOUT(waiting->isWaiting(), 5000);
+        server.scriptFault(server.apiRequestCount() + 1, Fault::Delay, 200);
+        c->pacer()->setEnabled(false);
+        ApiReply *onWire = c->get(QStringLiteral("/api/contracts/"));
+        QPointer<ApiReply> wireGuard(onWire);
+        QTRY_VERIFY_WITH_TIMEOUT(onWire->attempts() == 1, 5000);
+        c.reset();
+        QVERIFY(waitingGuard.isNull());
+        QVERIFY(wireGuard.isNull());
+        clock.advance(60'000); // the cancelled wait must not fire into freed memory
+        QTRY_COMPARE_WITH_TIMEOUT(server.requestLog().size(), server.apiRequestCount(), 5000);
+    }
+
     void networkErrorsAreRetriedThenReported()
     {
         const quint16 port = closedPort();

@@ -90,9 +90,10 @@ void ApiReply::attempt()
         fail(e);
         return;
     }
-    case Pacer::Decision::Action::Wait:
+    case Pacer::Decision::Action::Wait: {
+        const QPointer<ApiReply> self(this);
         emitWaiting(d.waitMs, WaitReason::Pacing, tr("rate limit (%1)").arg(d.window));
-        if (m_finished || !m_client)
+        if (!self || m_finished || !m_client)
             return;
         m_waitTimer = m_client->clock()->callAfter(d.waitMs, this, [this] {
             m_waitTimer = 0;
@@ -107,6 +108,7 @@ void ApiReply::attempt()
             attempt();
         });
         return;
+    }
     }
 }
 
@@ -134,12 +136,13 @@ void ApiReply::onNetworkFinished()
     const qint64 now = client->clock()->nowMs();
     const RateLimitSnapshot snapshot =
         RateLimitSnapshot::fromReply(*net, now, client->clock()->utcNow());
+    // noteResponse emits a signal whose receivers may abort or even delete us.
+    const QPointer<ApiReply> self(this);
     if (!snapshot.isEmpty()) {
         m_snapshot = snapshot;
         client->noteResponse(snapshot);
     }
-    // noteResponse emits a signal whose receivers may abort or destroy us.
-    if (m_finished || !m_client)
+    if (!self || m_finished || !m_client)
         return;
 
     const QVariant statusAttr = net->attribute(QNetworkRequest::HttpStatusCodeAttribute);
@@ -317,8 +320,9 @@ void ApiReply::handleError(const ApiError &input, const RateLimitSnapshot &snaps
             });
             return;
         }
+        const QPointer<ApiReply> self(this);
         Q_EMIT client->credentialsRejected(error);
-        if (!m_finished)
+        if (self && !m_finished)
             fail(error);
         return;
     }
@@ -326,8 +330,9 @@ void ApiReply::handleError(const ApiError &input, const RateLimitSnapshot &snaps
         if (m_rateLimitRetries < policy.maxRateLimitRetries) {
             ++m_rateLimitRetries;
             const qint64 delay = rateLimitDelayMs(error, snapshot, retryAfter);
+            const QPointer<ApiReply> self(this);
             Q_EMIT retrying(m_attempts + 1, error);
-            if (m_finished)
+            if (!self || m_finished)
                 return;
             const QString window = error.rateLimitWindow().isEmpty()
                                        ? tr("rate limit")
@@ -343,8 +348,9 @@ void ApiReply::handleError(const ApiError &input, const RateLimitSnapshot &snaps
         if (m_retries < policy.maxRetries) {
             ++m_retries;
             const qint64 delay = policy.backoffMs(m_retries, client->random01());
+            const QPointer<ApiReply> self(this);
             Q_EMIT retrying(m_attempts + 1, error);
-            if (m_finished)
+            if (!self || m_finished)
                 return;
             scheduleRetry(delay, WaitReason::Backoff, error.title());
             return;
@@ -363,8 +369,9 @@ void ApiReply::emitWaiting(qint64 delayMs, WaitReason reason, const QString &why
 
 void ApiReply::scheduleRetry(qint64 delayMs, WaitReason reason, const QString &why)
 {
+    const QPointer<ApiReply> self(this);
     emitWaiting(delayMs, reason, why);
-    if (m_finished || !m_client)
+    if (!self || m_finished || !m_client)
         return;
     m_waitTimer = m_client->clock()->callAfter(delayMs, this, [this] {
         m_waitTimer = 0;
@@ -389,19 +396,23 @@ void ApiReply::finishOk()
     m_error = ApiError();
     if (m_client && m_startedMs >= 0)
         m_elapsedMs = m_client->clock()->nowMs() - m_startedMs;
+    // Receivers may delete us (they should use deleteLater, but must not crash us if not).
+    const QPointer<ApiReply> self(this);
     Q_EMIT succeeded(m_json);
-    if (m_expect == Expect::ListPage)
+    if (self && m_expect == Expect::ListPage)
         Q_EMIT pageReady(m_page);
-    Q_EMIT finished();
+    if (self)
+        Q_EMIT finished();
 }
 
 void ApiReply::fail(const ApiError &error)
 {
     if (m_finished)
         return;
-    if (m_client)
-        Q_EMIT m_client->requestFailed(error);
+    const QPointer<ApiClient> client = m_client;
     finishError(error);
+    if (client)
+        Q_EMIT client->requestFailed(error);
 }
 
 void ApiReply::finishError(const ApiError &error)
@@ -412,8 +423,10 @@ void ApiReply::finishError(const ApiError &error)
     m_error = error;
     if (m_client && m_startedMs >= 0)
         m_elapsedMs = m_client->clock()->nowMs() - m_startedMs;
+    const QPointer<ApiReply> self(this);
     Q_EMIT failed(m_error);
-    Q_EMIT finished();
+    if (self)
+        Q_EMIT finished();
 }
 
 } // namespace tango
