@@ -137,6 +137,24 @@ const char *const kSubjects[] = {
     "GEOSPATIAL MAPPING",
 };
 constexpr int kSubjectCount = int(sizeof(kSubjects) / sizeof(kSubjects[0]));
+
+// The NAICS and PSC codes that fit each subject above, so most rows read consistently.
+const struct
+{
+    int naics;
+    const char *psc;
+} kSubjectCodes[] = {
+    {518210, "DA01"}, {561720, "S201"}, {541519, "DA01"}, {339113, "6515"}, {423430, "7030"},
+    {339113, "8470"}, {541330, "R425"}, {561730, "S208"}, {541512, "D302"}, {337214, "7110"},
+    {336413, "1560"}, {424210, "6505"}, {423430, "7030"}, {541715, "6515"}, {424720, "9130"},
+    {561612, "S206"}, {611430, "U008"}, {238160, "Z2AA"}, {238220, "Z2AA"}, {541511, "DA01"},
+    {541930, "R608"}, {532112, "V119"}, {334220, "5820"}, {541611, "R408"}, {424120, "7510"},
+    {562910, "F108"}, {722310, "S203"}, {334220, "5820"}, {624229, "R499"}, {336411, "J015"},
+    {541715, "AJ11"}, {541511, "D302"}, {236220, "Y1AA"}, {812332, "S209"}, {541330, "C211"},
+    {561422, "R499"}, {339113, "8415"}, {336611, "J019"}, {721110, "V231"}, {541370, "R404"},
+};
+static_assert(sizeof(kSubjectCodes) / sizeof(kSubjectCodes[0]) == kSubjectCount,
+              "one code pair per subject");
 constexpr int kTemplateCount = 8;
 
 const SandboxData::CodeDescription kExtentCompeted[] = {
@@ -226,6 +244,16 @@ const QVector<SandboxData::Naics> &SandboxData::naicsCodes()
         {562910, "Remediation Services"},
         {532112, "Passenger Car Leasing"},
         {624229, "Other Community Housing Services"},
+        {337214, "Office Furniture (except Wood) Manufacturing"},
+        {424720, "Petroleum and Petroleum Products Merchant Wholesalers (except Bulk Stations "
+                 "and Terminals)"},
+        {238160, "Roofing Contractors"},
+        {541930, "Translation and Interpretation Services"},
+        {424120, "Stationery and Office Supplies Merchant Wholesalers"},
+        {812332, "Industrial Launderers"},
+        {561422, "Telemarketing Bureaus and Other Contact Centers"},
+        {721110, "Hotels (except Casino Hotels) and Motels"},
+        {541370, "Surveying and Mapping (except Geophysical) Services"},
     };
     return codes;
 }
@@ -257,6 +285,16 @@ const QVector<SandboxData::CodeDescription> &SandboxData::pscCodes()
         {"5820", "RADIO AND TELEVISION COMMUNICATION EQUIPMENT, EXCEPT AIRBORNE"},
         {"F108", "ENVIRONMENTAL SYSTEMS PROTECTION- HAZARDOUS SUBSTANCE REMOVAL"},
         {"V119", "TRANSPORTATION/TRAVEL/RELOCATION- TRANSPORTATION: OTHER"},
+        {"R608", "SUPPORT- ADMINISTRATIVE: TRANSLATION AND INTERPRETING"},
+        {"7510", "OFFICE SUPPLIES"},
+        {"S203", "HOUSEKEEPING- FOOD"},
+        {"S209", "HOUSEKEEPING- LAUNDRY/DRYCLEANING"},
+        {"C211", "ARCHITECT AND ENGINEERING- GENERAL: LANDSCAPING, INTERIOR LAYOUT, AND DESIGNING"},
+        {"8415", "CLOTHING, SPECIAL PURPOSE"},
+        {"J019", "MAINT/REPAIR/REBUILD OF EQUIPMENT- SHIPS, SMALL CRAFT, PONTOONS, AND FLOATING "
+                 "DOCKS"},
+        {"V231", "LODGING, RECREATION FACILITIES"},
+        {"R404", "SUPPORT- PROFESSIONAL: LAND SURVEYS-CADASTRAL (NON-CONSTRUCTION)"},
     };
     return codes;
 }
@@ -305,6 +343,18 @@ SandboxData::SandboxData(int rows, quint32 seed)
     const qint32 dayCount = qint32(QDate(2025, 9, 30).toJulianDay()) - firstDay + 1;
     const int naicsCount = naicsCodes().size();
     const int pscCount = pscCodes().size();
+    QVector<quint8> subjectNaics(kSubjectCount);
+    QVector<quint8> subjectPsc(kSubjectCount);
+    for (int s = 0; s < kSubjectCount; ++s) {
+        for (int n = 0; n < naicsCount; ++n) {
+            if (naicsCodes().at(n).code == kSubjectCodes[s].naics)
+                subjectNaics[s] = quint8(n);
+        }
+        for (int p = 0; p < pscCount; ++p) {
+            if (qstrcmp(pscCodes().at(p).code, kSubjectCodes[s].psc) == 0)
+                subjectPsc[s] = quint8(p);
+        }
+    }
 
     m_rows.resize(rows);
     for (int i = 0; i < rows; ++i) {
@@ -349,12 +399,17 @@ SandboxData::SandboxData(int rows, quint32 seed)
         else
             r.obligated = qint64(double(r.baseAndExercised) * (0.2 + 0.8 * rng.unit()));
 
-        r.naics = quint8(rng.below(quint32(naicsCount)));
-        r.psc = quint8(rng.below(quint32(pscCount)));
+        r.descSubject = quint8(rng.below(kSubjectCount));
+        if (rng.below(100) < 85) {
+            r.naics = subjectNaics.at(r.descSubject);
+            r.psc = subjectPsc.at(r.descSubject);
+        } else {
+            r.naics = quint8(rng.below(quint32(naicsCount)));
+            r.psc = quint8(rng.below(quint32(pscCount)));
+        }
         r.setAside = quint8(rng.below(2) ? 0 : rng.below(quint32(setAsides().size())));
         r.awardType = quint8(rng.below(4));
         r.descTemplate = quint8(rng.below(kTemplateCount));
-        r.descSubject = quint8(rng.below(kSubjectCount));
         r.place = quint8(rng.below(kPlaceCount));
         r.transactions = quint8(1 + rng.below(4));
         r.extentCompeted = quint8(rng.below(6));
