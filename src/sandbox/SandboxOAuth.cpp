@@ -80,22 +80,22 @@ SandboxResponse SandboxOAuth::authorize(const SandboxRequest &req)
     auto badPage = [&](const QString &message) {
         r.status = 400;
         r.contentType = QByteArrayLiteral("text/html; charset=utf-8");
-        r.body = htmlPage(QStringLiteral("Authorization error"), message);
+        r.body = htmlPage(tr("Authorization error"), message);
         return r;
     };
     if (req.method != QLatin1String("GET"))
-        return badPage(QStringLiteral("Use GET for the authorization endpoint."));
+        return badPage(tr("Use GET for the authorization endpoint."));
     // Without a trustworthy client and redirect_uri the error can only be shown here.
     if (q("client_id").isEmpty())
-        return badPage(QStringLiteral("Missing client_id."));
+        return badPage(tr("Missing client_id."));
     if (q("client_id") != m_options->oauthClientId)
-        return badPage(QStringLiteral("Unknown client_id."));
+        return badPage(tr("Unknown client_id."));
     const QString redirect = q("redirect_uri");
     if (redirect.isEmpty())
-        return badPage(QStringLiteral("Missing redirect_uri."));
+        return badPage(tr("Missing redirect_uri."));
     if (!isLoopbackRedirect(redirect))
-        return badPage(QStringLiteral("redirect_uri must be http://127.0.0.1:PORT/... or "
-                                      "http://localhost:PORT/..."));
+        return badPage(tr("redirect_uri must be http://127.0.0.1:PORT/... or "
+                          "http://localhost:PORT/..."));
 
     const QString state = q("state");
     auto redirectWith = [&](QList<QPair<QString, QString>> items) {

@@ -3,6 +3,7 @@
 #include "sandbox/SandboxRequest.h"
 #include "sandbox/SandboxResponse.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QString>
 
@@ -16,6 +17,8 @@ struct SandboxOptions;
 // answers RFC 6749 JSON. Expiry follows the Clock, so tests can age tokens without waiting.
 class SandboxOAuth
 {
+    // The HTML error pages are shown in the user's browser.
+    Q_DECLARE_TR_FUNCTIONS(SandboxOAuth)
 public:
     SandboxOAuth(const SandboxOptions *options, const Clock *const *clock)
         : m_options(options)

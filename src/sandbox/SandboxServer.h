@@ -29,6 +29,17 @@ struct SandboxRequest;
 // An offline stand-in for the Tango API on 127.0.0.1: contracts with cursor paging, shape,
 // filters, ordering, real rate-limit windows and headers, 401/403/429 bodies, scripted faults,
 // and OAuth2 authorize/token endpoints with PKCE. Used by the tests, the benchmarks and --demo.
+//
+// Behaviour worth knowing when testing a client against it:
+// - Order of checks on /api/: scripted fault, then credentials (401/403, not counted), then the
+//   rate-limit windows (429, not counted), then routing and validation (200/400/404/405, counted).
+// - Every /api/ answer carries X-RateLimit-*, X-Execution-Time and X-Tango-API-Version, except
+//   the Http502Html and NotJson faults, which stand for a proxy in between.
+// - Query strings are decoded like Django's: '+' means a space.
+// - limit defaults to 25 and is capped at 100; ties in an ordering are broken by a fixed row
+//   order, so a cursor walk never repeats or skips a row.
+// - QNetworkAccessManager silently re-sends a request whose connection closed before any byte,
+//   so one DropConnection is invisible to it; see faultEvery().
 class SandboxServer : public QObject
 {
     Q_OBJECT
