@@ -8,10 +8,14 @@
 #include "MessageCapture.h"
 
 #include <QDeadlineTimer>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace tango;
@@ -928,6 +932,54 @@ private Q_SLOTS:
         QVERIFY(wireGuard.isNull());
         clock.advance(60'000); // the cancelled wait must not fire into freed memory
         QTRY_COMPARE_WITH_TIMEOUT(server.requestLog().size(), server.apiRequestCount(), 5000);
+    }
+
+    void untrustedCertificateIsRefused()
+    {
+        if (!QSslSocket::supportsSsl())
+            QSKIP("no TLS backend");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        // A throw-away self-signed certificate, made here so that no key lives in the sources.
+        const int rc = QProcess::execute(
+            QStringLiteral("openssl"),
+            {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+             QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+             QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+             QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"),
+             QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+             QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1")});
+        if (rc != 0)
+            QSKIP("openssl is not available to make a test certificate");
+        QFile keyFile(key), certFile(cert);
+        QVERIFY(keyFile.open(QIODevice::ReadOnly) && certFile.open(QIODevice::ReadOnly));
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Ec));
+        config.setLocalCertificate(QSslCertificate(certFile.readAll()));
+        QSslServer tls;
+        tls.setSslConfiguration(config);
+        QVERIFY(tls.listen(QHostAddress::LocalHost));
+        int served = 0;
+        connect(&tls, &QSslServer::pendingConnectionAvailable, this, [&] {
+            while (QTcpSocket *s = tls.nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, s, [&served, s] {
+                    ++served; // only reachable if the client trusted us
+                    s->write(RawServer::response(200, "{}"));
+                    s->disconnectFromHost();
+                });
+            }
+        });
+
+        auto c = client(QUrl(QStringLiteral("https://127.0.0.1:%1").arg(tls.serverPort())));
+        c->setRetryPolicy(RetryPolicy::none());
+        ApiReply *r = c->get(QStringLiteral("/api/contracts/"));
+        QVERIFY(finish(r));
+        QCOMPARE(r->error().kind(), Kind::Network);
+        QVERIFY2(r->error().detail().contains(QLatin1String("SSL"), Qt::CaseInsensitive),
+                 qPrintable(r->error().detail()));
+        QCOMPARE(served, 0); // no request, and so no key, went over the untrusted connection
     }
 
     void networkErrorsAreRetriedThenReported()
