@@ -4,9 +4,11 @@
 
 #include "keychain/FakeAuthServer.h"
 
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkInterface>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -567,6 +569,9 @@ private Q_SLOTS:
     // The code, the verifier, the tokens: none of them may reach the log.
     void nothingSecretInTheLog()
     {
+        // Qt's own OAuth debug output too, as a user chasing a problem would turn it on.
+        QLoggingCategory::setFilterRules(QStringLiteral("qt.networkauth*=true"));
+        auto restore = qScopeGuard([] { QLoggingCategory::setFilterRules(QString()); });
         MessageCapture capture;
         FakeAuthServer server;
         server.code = QStringLiteral("log-probe-code-777");
@@ -591,6 +596,8 @@ private Q_SLOTS:
             QStringLiteral("fake-at-1"),
             QStringLiteral("fake-rt-1"),
             server.tokenRequests.first().value(QStringLiteral("code_verifier"))};
+        QVERIFY(capture.contains(QStringLiteral("qt.networkauth")) ||
+                !capture.messages().isEmpty());
         for (const QString &s : secrets) {
             QVERIFY(!s.isEmpty());
             QVERIFY2(!capture.contains(s), qPrintable(capture.messages().join(QLatin1Char('\n'))));
