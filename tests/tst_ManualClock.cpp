@@ -104,6 +104,22 @@ private Q_SLOTS:
         QCOMPARE(clock.utcNow(), midnight);
     }
 
+    void systemClockSkipsDestroyedContexts()
+    {
+        Clock *clock = Clock::system();
+        int dead = 0;
+        for (int i = 0; i < 100; ++i) {
+            auto *context = new QObject;
+            clock->callAfter(5, context, [&dead] { ++dead; });
+            delete context;
+        }
+        bool alive = false;
+        QObject keeper;
+        clock->callAfter(20, &keeper, [&] { alive = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(alive, 5000);
+        QCOMPARE(dead, 0);
+    }
+
     void systemClockRunsCallbacks()
     {
         Clock *clock = Clock::system();

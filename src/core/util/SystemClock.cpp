@@ -7,7 +7,8 @@
 
 namespace tango {
 
-SystemClock::SystemClock(QObject *parent) : Clock(parent)
+SystemClock::SystemClock(QObject *parent)
+    : Clock(parent)
 {
     m_elapsed.start();
 }
@@ -25,6 +26,16 @@ QDateTime SystemClock::utcNow() const
 Clock::TimerId SystemClock::callAfter(qint64 delayMs, QObject *context, std::function<void()> fn)
 {
     const TimerId id = m_nextId++;
+    // Timers whose context died are deleted without passing through here; drop their entries
+    // now and then so the table does not grow over a long session.
+    if (m_timers.size() >= 64) {
+        for (auto it = m_timers.begin(); it != m_timers.end();) {
+            if (it.value().isNull())
+                it = m_timers.erase(it);
+            else
+                ++it;
+        }
+    }
     auto *timer = new QTimer;
     timer->setSingleShot(true);
     timer->setTimerType(Qt::PreciseTimer);
