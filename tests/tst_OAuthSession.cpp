@@ -596,8 +596,7 @@ private Q_SLOTS:
             QStringLiteral("fake-at-1"),
             QStringLiteral("fake-rt-1"),
             server.tokenRequests.first().value(QStringLiteral("code_verifier"))};
-        QVERIFY(capture.contains(QStringLiteral("qt.networkauth")) ||
-                !capture.messages().isEmpty());
+        QVERIFY(!capture.messages().isEmpty()); // the capture did see Qt's OAuth output
         for (const QString &s : secrets) {
             QVERIFY(!s.isEmpty());
             QVERIFY2(!capture.contains(s), qPrintable(capture.messages().join(QLatin1Char('\n'))));
