@@ -440,6 +440,60 @@ private Q_SLOTS:
         QVERIFY(!away->error().detail().contains(QLatin1String("T0KEN")));
     }
 
+    void rateLimitWaitSources_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("headers");
+        QTest::addColumn<qint64>("waitMs");
+        const QByteArray burstHeaders =
+            "X-RateLimit-Burst-Limit: 10\r\nX-RateLimit-Burst-Remaining: 0\r\n"
+            "X-RateLimit-Burst-Reset: 7\r\n";
+        QTest::newRow("wait_in_seconds first")
+            << QByteArray(
+                   "{\"detail\":\"Rate limit exceeded for burst.\",\"wait_in_seconds\":\"12\"}")
+            << QByteArray("Retry-After: 99\r\n" + burstHeaders) << qint64(12'000);
+        QTest::newRow("then Retry-After seconds")
+            << QByteArray("{\"detail\":\"Rate limit exceeded for burst.\"}")
+            << QByteArray("Retry-After: 20\r\n" + burstHeaders) << qint64(20'000);
+        QTest::newRow("then the window's reset")
+            << QByteArray("{\"detail\":\"Rate limit exceeded for burst.\"}") << burstHeaders
+            << qint64(7'000);
+        QTest::newRow("unknown window: overall reset")
+            << QByteArray("{}")
+            << QByteArray(
+                   "X-RateLimit-Limit: 10\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 9\r\n")
+            << qint64(9'000);
+        QTest::newRow("nothing: backoff") << QByteArray("Too many") << QByteArray() << qint64(1000);
+        QTest::newRow("garbage everywhere")
+            << QByteArray("{\"wait_in_seconds\":\"soon\"}")
+            << QByteArray("Retry-After: later\r\nX-RateLimit-Reset: -4\r\n") << qint64(1000);
+    }
+    void rateLimitWaitSources()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, headers);
+        QFETCH(qint64, waitMs);
+        ManualClock clock;
+        RawServer raw;
+        raw.script << RawServer::response(429, body, "application/json", headers)
+                   << RawServer::response(200, "{}");
+        auto c = client(raw.baseUrl(), &clock);
+        RetryPolicy p;
+        p.baseDelayMs = 1000;
+        p.jitter = 0;
+        c->setRetryPolicy(p);
+        c->pacer()->setEnabled(false); // only the reply's own wait is measured here
+        ApiReply *r = c->get(QStringLiteral("/api/contracts/"));
+        QTRY_VERIFY_WITH_TIMEOUT(r->isWaiting(), 5000);
+        QCOMPARE(clock.nextDueMs() - clock.nowMs(), waitMs);
+        clock.advance(waitMs - 1);
+        QCOMPARE(r->attempts(), 1);
+        clock.advance(1);
+        QCOMPARE(r->attempts(), 2);
+        QVERIFY(finish(r, &clock));
+        QVERIFY2(!r->error().isError(), qPrintable(r->error().summary()));
+    }
+
     void retryAfterHttpDateIsHonoured()
     {
         ManualClock clock;
