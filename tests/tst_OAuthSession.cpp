@@ -1,5 +1,8 @@
+#include "api/ApiClient.h"
+#include "api/ApiReply.h"
 #include "auth/BearerCredentials.h"
 #include "auth/OAuthSession.h"
+#include "sandbox/SandboxServer.h"
 #include "util/ManualClock.h"
 
 #include "keychain/FakeAuthServer.h"
@@ -602,6 +605,90 @@ private Q_SLOTS:
             QVERIFY2(!capture.contains(s), qPrintable(capture.messages().join(QLatin1Char('\n'))));
         }
         QVERIFY(!session.credentials()->displayName().contains(session.tokens().accessToken));
+    }
+
+    // Against the SandboxServer: sign in with the plain HTTP browser, read contracts with the
+    // token, and when the server says 401 (token expired there) the API client renews once
+    // through the session and the request succeeds.
+    void sandboxTokenExpiresAndIsRenewedAfter401()
+    {
+        ManualClock serverClock;
+        SandboxServer server;
+        server.setClock(&serverClock);
+        server.setOAuthTokenLifetime(120);
+        QString error;
+        QVERIFY2(server.listen(0, &error), qPrintable(error));
+        OAuthSession session;
+        session.setConfig(
+            OAuthConfig::forBaseUrl(server.baseUrl(), server.options().oauthClientId));
+        PlainHttpBrowser browser;
+        connect(&session, &OAuthSession::openBrowser, &browser, &PlainHttpBrowser::open);
+        QSignalSpy signedIn(&session, &OAuthSession::signedIn);
+        QSignalSpy failed(&session, &OAuthSession::signInFailed);
+        QVERIFY(session.signIn());
+        QTRY_VERIFY_WITH_TIMEOUT(signedIn.count() + failed.count() > 0, 10000);
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+        QVERIFY(browser.page.contains(QStringLiteral("Sign-in succeeded")));
+        // The sandbox's code has '+' and '/': the exchange worked, so it arrived intact.
+
+        ApiClient client;
+        QVERIFY(client.setBaseUrl(server.baseUrl()));
+        client.setCredentials(session.credentials());
+        const QString first = session.tokens().accessToken;
+        auto get = [&client] {
+            return client.get(QStringLiteral("/api/contracts/"),
+                              QUrlQuery(QStringLiteral("limit=1&shape=key")));
+        };
+        ApiReply *one = get();
+        QSignalSpy ok1(one, &ApiReply::succeeded);
+        QTRY_COMPARE_WITH_TIMEOUT(ok1.count(), 1, 10000);
+
+        serverClock.advance(121 * 1000); // the server now refuses the access token
+        QSignalSpy rejected(&client, &ApiClient::credentialsRejected);
+        ApiReply *two = get();
+        QSignalSpy ok2(two, &ApiReply::succeeded);
+        QTRY_COMPARE_WITH_TIMEOUT(ok2.count(), 1, 10000);
+        QCOMPARE(rejected.count(), 0);
+        QVERIFY(session.tokens().accessToken != first);
+        const auto log = server.requestLog();
+        int bad = 0;
+        for (const auto &e : log)
+            bad += e.status == 401 ? 1 : 0;
+        QCOMPARE(bad, 1); // one 401, one renewal, one successful retry
+    }
+
+    // The refresh token is gone too: the 401 is reported once and the user must sign in again.
+    void sandboxRevokedTokensEndInSignInAgain()
+    {
+        SandboxServer server;
+        QString error;
+        QVERIFY2(server.listen(0, &error), qPrintable(error));
+        OAuthSession session;
+        session.setConfig(
+            OAuthConfig::forBaseUrl(server.baseUrl(), server.options().oauthClientId));
+        PlainHttpBrowser browser;
+        connect(&session, &OAuthSession::openBrowser, &browser, &PlainHttpBrowser::open);
+        QSignalSpy signedIn(&session, &OAuthSession::signedIn);
+        QVERIFY(session.signIn());
+        QTRY_COMPARE_WITH_TIMEOUT(signedIn.count(), 1, 10000);
+        ApiClient client;
+        QVERIFY(client.setBaseUrl(server.baseUrl()));
+        client.setCredentials(session.credentials());
+        server.revokeAllTokens();
+        QSignalSpy rejected(&client, &ApiClient::credentialsRejected);
+        QSignalSpy refreshFailed(&session, &OAuthSession::refreshFailed);
+        ApiReply *r = client.get(QStringLiteral("/api/contracts/"),
+                                 QUrlQuery(QStringLiteral("limit=1&shape=key")));
+        QSignalSpy failedReply(r, &ApiReply::failed);
+        QTRY_COMPARE_WITH_TIMEOUT(failedReply.count(), 1, 10000);
+        QCOMPARE(failedReply.first().first().value<ApiError>().kind(),
+                 ApiError::Kind::Unauthorized);
+        QCOMPARE(rejected.count(), 1);
+        QCOMPARE(refreshFailed.count(), 1);
+        // Signing in again is possible at once (the 6.4 flow would be stuck in RefreshingToken).
+        QVERIFY(session.signIn());
+        QTRY_COMPARE_WITH_TIMEOUT(signedIn.count(), 2, 10000);
     }
 
     void tokenResponseParsing()
