@@ -350,6 +350,8 @@ void tst_ExportJob::faultOnAPageStillGivesTheExactFile()
              qPrintable(QString::number(apiRequests(log))));
     if (statusSeen >= 0)
         QVERIFY(countStatus(log, statusSeen) >= 1);
+    if (fault != SandboxServer::Fault::Delay)
+        QVERIFY(job.progress().retries >= 1);
     if (fault == SandboxServer::Fault::Spurious429) {
         // The server's wait was forwarded.
         bool sawRateLimitWait = false;
@@ -359,6 +361,7 @@ void tst_ExportJob::faultOnAPageStillGivesTheExactFile()
                 sawRateLimitWait = true;
         }
         QVERIFY(sawRateLimitWait);
+        QCOMPARE(job.progress().rateLimited, 1);
     }
 }
 
@@ -390,6 +393,8 @@ void tst_ExportJob::pacingUnderSmallBurstWindowDrawsNo429()
     const auto log = server->requestLog();
     QCOMPARE(apiRequests(log), 25);
     QCOMPARE(countStatus(log, 429), 0);
+    QCOMPARE(job.progress().rateLimited, 0);
+    QCOMPARE(job.progress().retries, 0);
     QCOMPARE(firstColumn(parseCsv(readAll(outPath()))), server->keysInDefaultOrder());
     // 25 requests at 10 a window need at least two window turns after the first request.
     const qint64 minimum = 2000;

@@ -161,10 +161,22 @@ void ExportRunner::onProgress(const ExportProgress &p)
     say(progressLine(p));
 }
 
-void ExportRunner::onWaiting(qint64 seconds, ApiReply::WaitReason, const QString &why)
+void ExportRunner::onWaiting(qint64 seconds, ApiReply::WaitReason reason, const QString &why)
 {
-    if (seconds > 0)
-        say(tr("waiting %1 for %2").arg(durationText(seconds), why));
+    if (seconds <= 0)
+        return;
+    switch (reason) {
+    case ApiReply::WaitReason::Pacing:
+        say(tr("pacing: waiting %1 for the %2").arg(durationText(seconds), why));
+        break;
+    case ApiReply::WaitReason::RateLimit:
+        say(tr("the server answered 429: waiting %1 as it asked (%2)")
+                .arg(durationText(seconds), why));
+        break;
+    case ApiReply::WaitReason::Backoff:
+        say(tr("retrying in %1 after: %2").arg(durationText(seconds), why));
+        break;
+    }
 }
 
 void ExportRunner::onFinished()

@@ -305,6 +305,11 @@ void ExportJob::requestNext()
     connect(reply, &ApiReply::pageReady, this, &ExportJob::onPage);
     connect(reply, &ApiReply::failed, this, &ExportJob::onReplyFailed);
     connect(reply, &ApiReply::waiting, this, &ExportJob::onWaiting);
+    connect(reply, &ApiReply::retrying, this, [this](int, const ApiError &previous) {
+        ++m_progress.retries;
+        if (previous.httpStatus() == 429)
+            ++m_progress.rateLimited;
+    });
     connect(reply, &ApiReply::finished, reply, &QObject::deleteLater);
 }
 
@@ -467,6 +472,7 @@ void ExportJob::onReplyFailed(const ApiError &error)
         m_retriesUsed < m_pageRetries) {
         const qint64 delay = m_pageRetryDelayMs << m_retriesUsed;
         ++m_retriesUsed;
+        ++m_progress.retries;
         onWaiting((delay + 999) / 1000, ApiReply::WaitReason::Backoff, error.title());
         m_timer = clock()->callAfter(delay, this, [this] {
             m_timer = 0;

@@ -16,6 +16,8 @@ struct ExportProgress
     qint64 bytesWritten = 0;            // bytes in the output so far (BOM and header included)
     std::optional<qint64> rowsExpected; // "about": the server's count, capped by the row limit
     qint64 elapsedMs = 0;               // time spent exporting (not counting time while failed)
+    int retries = 0;                    // requests sent again after an error (any kind)
+    int rateLimited = 0;                // 429 answers among them: pacing should keep this at 0
     qint64 waitSeconds = 0;             // current wait before the next request, 0 when none
     QString waitReason;                 // translated, e.g. "rate limit (burst)"
 
