@@ -26,7 +26,8 @@ namespace {
 const QByteArray kKey = SandboxOptions().apiKey.toUtf8();
 const QString kWalkShape = QStringLiteral(
     "key,piid,award_date,fiscal_year,obligated,total_contract_value,naics_code,"
-    "psc_code,description,recipient(display_name,uei),awarding_office(agency_code),"
+    "psc_code,set_aside,award_type,solicitation_identifier,description,"
+    "recipient(display_name,uei),awarding_office(agency_code),"
     "funding_office(agency_code),period_of_performance(start_date,current_end_date)");
 
 struct Reply
@@ -90,6 +91,7 @@ private Q_SLOTS:
     void badDatesAre400();
     void obligatedRange();
     void searchFilter();
+    void setAsideAwardTypeRecipientUeiFilters();
     void emptyResultSet();
     void badOrderingIs400();
     void detailAndNotFound();
@@ -116,7 +118,9 @@ private Q_SLOTS:
 Reply tst_SandboxServer::send(const QNetworkRequest &request, const QByteArray &verb,
                               const QByteArray &body)
 {
-    QNetworkReply *reply = m_nam.sendCustomRequest(request, verb, body);
+    // QNetworkAccessManager only knows that a HEAD answer has no body through head().
+    QNetworkReply *reply =
+        verb == "HEAD" ? m_nam.head(request) : m_nam.sendCustomRequest(request, verb, body);
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!reply->isFinished())
         finished.wait(15000);
@@ -756,6 +760,68 @@ void tst_SandboxServer::searchFilter()
     QVERIFY(r.json.value("count").toInt() >= 1);
     QCOMPARE(get("/api/contracts/?shape=piid&piid=" + piid.toLower()).json.value("count").toInt(),
              1);
+}
+
+void tst_SandboxServer::setAsideAwardTypeRecipientUeiFilters()
+{
+    struct Case
+    {
+        QString query;
+        std::function<bool(const QJsonObject &)> pred;
+    };
+    const QJsonObject sample = m_all.at(11);
+    const QString uei = sample.value("recipient").toObject().value("uei").toString();
+    const QString sol = [&] {
+        for (const QJsonObject &o : m_all) {
+            if (o.value("solicitation_identifier").isString())
+                return o.value("solicitation_identifier").toString();
+        }
+        return QString();
+    }();
+    QVERIFY(!sol.isEmpty());
+    const QVector<Case> cases = {
+        {"set_aside=SBA%7C8a",
+         [](const QJsonObject &o) {
+             const QString v = o.value("set_aside").toString();
+             return v == "SBA" || v == "8A";
+         }},
+        {"award_type=c",
+         [](const QJsonObject &o) { return o.value("award_type").toString() == "C"; }},
+        {"uei=" + uei.toLower(),
+         [&](const QJsonObject &o) {
+             return o.value("recipient").toObject().value("uei").toString() == uei;
+         }},
+        {"recipient=" + QUrl::toPercentEncoding("müller"),
+         [](const QJsonObject &o) {
+             return o.value("recipient")
+                 .toObject()
+                 .value("display_name")
+                 .toString()
+                 .contains(QStringLiteral("Müller"), Qt::CaseInsensitive);
+         }},
+        {"solicitation_identifier=" + sol.toLower(),
+         [&](const QJsonObject &o) {
+             return o.value("solicitation_identifier").toString() == sol;
+         }},
+        {"award_type=D&fiscal_year=2023&set_aside=NONE",
+         [](const QJsonObject &o) {
+             return o.value("award_type").toString() == "D" &&
+                    o.value("fiscal_year").toInt() == 2023 &&
+                    o.value("set_aside").toString() == "NONE";
+         }},
+    };
+    for (const Case &c : cases) {
+        const int expected = bruteCount(c.pred);
+        QVERIFY2(expected > 0, qPrintable(c.query));
+        const QVector<QJsonObject> rows =
+            walk("limit=100&shape=" + QUrl::toPercentEncoding(kWalkShape) + "&" + c.query);
+        QVERIFY2(rows.size() == expected, qPrintable(QStringLiteral("%1: %2 rows, expected %3")
+                                                         .arg(c.query)
+                                                         .arg(rows.size())
+                                                         .arg(expected)));
+        for (const QJsonObject &o : rows)
+            QVERIFY2(c.pred(o), qPrintable(c.query));
+    }
 }
 
 void tst_SandboxServer::emptyResultSet()
