@@ -203,6 +203,39 @@ private Q_SLOTS:
         QTest::newRow("not json") << QByteArray("Too Many Requests") << qint64(-1) << QString()
                                   << Kind::RateLimited;
     }
+    void windowFromText_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("window");
+        QTest::newRow("burst") << "Rate limit exceeded for burst. Please try again in 45 seconds."
+                               << "burst";
+        QTest::newRow("daily, wait in minutes")
+            << "Rate limit exceeded for daily. Please try again in 300 minutes."
+            << "daily";
+        QTest::newRow("Daily capitalised") << "Rate limit exceeded for Daily."
+                                           << "daily";
+        QTest::newRow("other window") << "Rate limit exceeded for hourly. Try later."
+                                      << "hourly";
+        QTest::newRow("per minute") << "Too many requests per minute"
+                                    << "burst";
+        QTest::newRow("per day") << "Too many requests today, come back another day"
+                                 << "daily";
+        QTest::newRow("burst wins over day") << "Burst limit hit; your day quota is fine"
+                                             << "burst";
+        QTest::newRow("nothing") << "Slow down"
+                                 << "";
+        QTest::newRow("empty") << ""
+                               << "";
+        QTest::newRow("for this") << "Rate limit exceeded for this account"
+                                  << "";
+    }
+    void windowFromText()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, window);
+        QCOMPARE(ApiError::windowFromText(text), window);
+    }
+
     void rateLimitWait()
     {
         QFETCH(QByteArray, body);

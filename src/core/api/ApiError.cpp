@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRegularExpression>
 #include <QSet>
 #include <QUrlQuery>
 
@@ -79,9 +80,28 @@ std::optional<qint64> ApiError::parseWaitSeconds(const QJsonValue &value)
 QString ApiError::windowFromText(const QString &text)
 {
     const QString t = text.toLower();
-    if (t.contains(QLatin1String("burst")) || t.contains(QLatin1String("minute")))
+    // The API names the window: "Rate limit exceeded for burst. Please try again in 45 seconds."
+    // Read that name first, so that a unit later in the sentence ("in 300 minutes") cannot
+    // mislead.
+    static const QRegularExpression named(
+        QStringLiteral("exceeded\\s+for\\s+(?:the\\s+)?([a-z][a-z0-9_-]*)"));
+    const QRegularExpressionMatch m = named.match(t);
+    if (m.hasMatch()) {
+        const QString name = m.captured(1);
+        if (name.contains(QLatin1String("burst")) || name.contains(QLatin1String("minute")))
+            return QStringLiteral("burst");
+        if (name.contains(QLatin1String("day")) || name.contains(QLatin1String("daily")))
+            return QStringLiteral("daily");
+        if (name != QLatin1String("this") && name != QLatin1String("your"))
+            return name;
+    }
+    if (t.contains(QLatin1String("burst")))
         return QStringLiteral("burst");
-    if (t.contains(QLatin1String("daily")) || t.contains(QLatin1String("day")))
+    if (t.contains(QLatin1String("daily")))
+        return QStringLiteral("daily");
+    if (t.contains(QLatin1String("minute")))
+        return QStringLiteral("burst");
+    if (t.contains(QLatin1String("day")))
         return QStringLiteral("daily");
     return {};
 }

@@ -74,7 +74,8 @@ public:
     QString credentialsKind() const { return m_credentialsKind; }
     void setCredentialsKind(const QString &k) { m_credentialsKind = k; }
 
-    // 429 / quota: which window ("burst", "daily", or "" if unknown) and how long to wait.
+    // 429 / quota: which window ("burst", "daily", another name, or "" if unknown) and how long
+    // to wait.
     QString rateLimitWindow() const { return m_window; }
     void setRateLimitWindow(const QString &w) { m_window = w; }
     std::optional<qint64> waitSeconds() const { return m_waitSeconds; }
@@ -103,7 +104,8 @@ public:
     static QString extractServerMessage(const QJsonObject &body);
     // wait_in_seconds as an integer or a numeric string; nullopt when missing or garbage.
     static std::optional<qint64> parseWaitSeconds(const QJsonValue &value);
-    // "burst" for burst/minute, "daily" for daily/day, "" when the text names no window.
+    // The window a 429 message names: "burst" (burst, minute), "daily" (daily, day), another
+    // window's own name when the message says "exceeded for <name>", or "" when none.
     static QString windowFromText(const QString &text);
     // True for the daily window's name (or any name mentioning a day).
     static bool isDailyWindow(const QString &name);
