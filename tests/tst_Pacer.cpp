@@ -96,6 +96,7 @@ private Q_SLOTS:
         QCOMPARE(d.action, Action::Wait);
         QCOMPARE(d.waitMs, qint64(2100));
         QCOMPARE(d.window, QStringLiteral("burst"));
+        QVERIFY(d.why.contains(QLatin1String("burst")));
         clock.advance(1500);
         d = pacer.decide();
         QCOMPARE(d.action, Action::Wait);

@@ -92,7 +92,8 @@ void ApiReply::attempt()
     }
     case Pacer::Decision::Action::Wait: {
         const QPointer<ApiReply> self(this);
-        emitWaiting(d.waitMs, WaitReason::Pacing, tr("rate limit (%1)").arg(d.window));
+        emitWaiting(d.waitMs, WaitReason::Pacing,
+                    d.why.isEmpty() ? tr("rate limit (%1)").arg(d.window) : d.why);
         if (!self || m_finished || !m_client)
             return;
         m_waitTimer = m_client->clock()->callAfter(d.waitMs, this, [this] {

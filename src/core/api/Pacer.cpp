@@ -68,7 +68,7 @@ Pacer::Decision Pacer::decide() const
         // much is left. released() wakes the others as soon as it arrives.
         d.action = Decision::Action::Wait;
         d.waitMs = kAnswerWaitMs;
-        d.window = tr("first answer");
+        d.why = tr("waiting for the server's first answer about the rate limit");
         return d;
     }
     if (m_snapshot.isEmpty())
@@ -93,6 +93,7 @@ Pacer::Decision Pacer::decide() const
                 d.action = Decision::Action::Wait;
                 d.waitMs = kAnswerWaitMs;
                 d.window = name;
+                d.why = tr("rate limit (%1): waiting for the new window's count").arg(name);
             }
             continue;
         }
@@ -118,6 +119,7 @@ Pacer::Decision Pacer::decide() const
                 d.action = Decision::Action::Wait;
                 d.waitMs = wait;
                 d.window = name;
+                d.why = tr("rate limit (%1)").arg(name);
             }
         }
     }

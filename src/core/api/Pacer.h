@@ -33,6 +33,7 @@ public:
         } action = Action::Go;
         qint64 waitMs = 0; // for Wait
         QString window;    // window that causes the wait or refusal
+        QString why;       // for Wait: a short, translated reason for status lines
         ApiError error;    // for Refuse
     };
 
