@@ -206,7 +206,7 @@ void LoginDialog::setRemember(bool remember)
 
 bool LoginDialog::remember() const
 {
-    return m_ui->rememberCheck->isChecked();
+    return m_ui->rememberCheck->isEnabled() && m_ui->rememberCheck->isChecked();
 }
 
 void LoginDialog::setNotice(const QString &text)
@@ -229,9 +229,11 @@ void LoginDialog::setKeychainAvailable(bool available)
         QStringLiteral("QLabel { background: #fff4e5; color: #5c3b00; border: 1px solid #f0c27b; "
                        "border-radius: 3px; padding: 6px; }"));
     m_ui->keychainNote->setVisible(!available);
+    // Nothing to choose without a keychain: the credentials live in memory until exit anyway.
+    m_ui->rememberCheck->setEnabled(available);
     m_ui->rememberCheck->setText(available
                                      ? tr("&Remember on this computer (in the system keychain)")
-                                     : tr("&Remember for this session only (no keychain)"));
+                                     : tr("&Remember on this computer (not possible here)"));
 }
 
 SignInRecord LoginDialog::record() const
