@@ -182,11 +182,15 @@ void ExportRunner::onWaiting(qint64 seconds, ApiReply::WaitReason reason, const 
 void ExportRunner::onFinished()
 {
     const ExportProgress p = m_job->progress();
-    say(tr("Done: %1 rows in %2 (%3 rows/s), %4 written to %5")
+    say(tr("Done: %1 rows in %2 s (%3 rows/s), %4 written to %5; %6 requests, %7 retried, "
+           "%8 answered 429")
             .arg(QLocale::c().toString(p.rowsWritten),
                  QString::number(double(p.elapsedMs) / 1000.0, 'f', 1),
                  QLocale::c().toString(qint64(p.rowsPerSecond() + 0.5)), bytesText(p.bytesWritten),
-                 m_settings.outPath));
+                 m_settings.outPath)
+            .arg(p.requests)
+            .arg(p.retries)
+            .arg(p.rateLimited));
     finish(Done);
 }
 
