@@ -145,6 +145,8 @@ LoginDialog::LoginDialog(OAuthSession *session, QWidget *parent, Clock *clock)
     setBaseUrl(QUrl(QStringLiteral("https://tango.makegov.com")));
     updateKeyVisibility(false);
     updateButtons();
+    // As tall as the content, not more; fitHeight() grows it for a long explanation.
+    resize(width(), sizeHint().height());
 }
 
 LoginDialog::~LoginDialog()
@@ -201,7 +203,9 @@ OAuthConfig LoginDialog::oauthConfig() const
 
 void LoginDialog::setRemember(bool remember)
 {
-    m_ui->rememberCheck->setChecked(remember);
+    m_rememberWanted = remember;
+    if (m_ui->rememberCheck->isEnabled())
+        m_ui->rememberCheck->setChecked(remember);
 }
 
 bool LoginDialog::remember() const
@@ -231,6 +235,7 @@ void LoginDialog::setKeychainAvailable(bool available)
     m_ui->keychainNote->setVisible(!available);
     // Nothing to choose without a keychain: the credentials live in memory until exit anyway.
     m_ui->rememberCheck->setEnabled(available);
+    m_ui->rememberCheck->setChecked(available && m_rememberWanted);
     m_ui->rememberCheck->setText(available
                                      ? tr("&Remember on this computer (in the system keychain)")
                                      : tr("&Remember on this computer (not possible here)"));

@@ -109,6 +109,7 @@ private:
     VerificationResult m_lastResult;
     QUrl m_link;
     bool m_urlsEdited = false;
+    bool m_rememberWanted = true;
 };
 
 } // namespace tango
