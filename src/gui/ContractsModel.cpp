@@ -30,14 +30,22 @@ ContractsModel::ContractsModel(ApiClient *client, QObject *parent)
     : QAbstractTableModel(parent)
     , m_client(client)
 {
-    // Amounts are US dollars whatever the user's locale: keep the locale's grouping and
-    // symbol placement, but never show them as euros or yen.
-    m_currencySymbol = m_locale.currencySymbol(QLocale::CurrencyIsoCode) == QLatin1String("USD")
-                           ? m_locale.currencySymbol(QLocale::CurrencySymbol)
-                           : QStringLiteral("US$");
     m_query.setFields(ContractFields::defaultColumns());
     m_query.setLimit(ContractQuery::kMaxLimit);
     rebuildColumnCache();
+}
+
+QString ContractsModel::formatMoney(double value, int decimals)
+{
+    // Amounts are US dollars whatever the user's locale: a USD locale formats them fully;
+    // elsewhere keep the locale's digits and grouping but say "US$" (never euros or yen).
+    QLocale locale;
+    if (locale.language() == QLocale::C)
+        locale = QLocale(QLocale::English, QLocale::UnitedStates);
+    if (locale.currencySymbol(QLocale::CurrencyIsoCode) == QLatin1String("USD"))
+        return locale.toCurrencyString(value, locale.currencySymbol(), decimals);
+    const QString digits = locale.toString(std::abs(value), 'f', decimals);
+    return (value < 0 ? QStringLiteral("-US$") : QStringLiteral("US$")) + digits;
 }
 
 ContractsModel::~ContractsModel()
@@ -314,7 +322,7 @@ void ContractsModel::appendRecords(const QJsonArray &records)
             case ContractField::Type::Money:
                 if (auto n = ContractFields::number(v)) {
                     s.number = *n;
-                    shown = m_locale.toCurrencyString(std::round(*n), m_currencySymbol, 0);
+                    shown = formatMoney(std::round(*n), 0);
                 } else {
                     shown = ContractFields::text(v);
                 }
@@ -378,7 +386,7 @@ QString ContractsModel::keyAt(int row) const
 QString ContractsModel::statusText() const
 {
     if (!m_started)
-        return tr("Not signed in");
+        return {}; // the account label already says why nothing loads
     const QString loaded = m_locale.toString(loadedCount());
     if (m_rows.empty() && m_reply)
         return tr("Loading contracts…");
@@ -444,7 +452,7 @@ QVariant ContractsModel::data(const QModelIndex &index, int role) const
         if (s.length == kNull)
             return tr("No value");
         if (f && f->type == ContractField::Type::Money && !std::isnan(s.number))
-            return m_locale.toCurrencyString(s.number, m_currencySymbol, 2);
+            return formatMoney(s.number, 2);
         if (s.length > quint32(kTooltipThreshold)) {
             // Rich text so that long descriptions wrap instead of running off the screen.
             return QStringLiteral("<p>%1</p>").arg(cellText(row, s).toHtmlEscaped());

@@ -71,6 +71,9 @@ public:
     // Sorts by `ordering` on the server: "award_date" or "-obligated"; empty for the default.
     void setOrdering(const QString &ordering);
 
+    // US dollars in the user's number format: "$1,234,568" (decimals 0) or "$1,234,567.89".
+    static QString formatMoney(double value, int decimals);
+
     // Appends records as if they came in a page (used by the network path and by benchmarks).
     void appendRecords(const QJsonArray &records);
 
@@ -132,7 +135,6 @@ private:
     std::optional<qint64> m_total;
     QStringList m_warnings;
     QLocale m_locale;
-    QString m_currencySymbol;
 };
 
 } // namespace tango

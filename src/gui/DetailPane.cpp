@@ -1,5 +1,7 @@
 #include "DetailPane.h"
 
+#include "ContractsModel.h"
+
 #include "api/ApiClient.h"
 #include "api/ApiReply.h"
 #include "contracts/ContractFields.h"
@@ -22,18 +24,14 @@
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace tango {
 
 namespace {
 const QString kMoneyLeaves[] = {QStringLiteral("total_contract_value"),
                                 QStringLiteral("base_and_exercised_options_value"),
                                 QStringLiteral("obligated")};
-QString usdSymbol(const QLocale &l)
-{
-    return l.currencySymbol(QLocale::CurrencyIsoCode) == QLatin1String("USD")
-               ? l.currencySymbol(QLocale::CurrencySymbol)
-               : QStringLiteral("US$");
-}
 } // namespace
 
 QString DetailPane::detailShape()
@@ -114,6 +112,7 @@ DetailPane::DetailPane(QWidget *parent)
     m_scroll->setAccessibleName(tr("Contract fields"));
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     pageLayout->addWidget(m_scroll, 1);
 
     m_stack->addWidget(m_placeholder);
@@ -227,7 +226,7 @@ QString DetailPane::formatValue(const QString &path, const QJsonValue &v, bool *
     for (const QString &m : kMoneyLeaves) {
         if (leaf == m) {
             if (auto n = ContractFields::number(v))
-                return locale.toCurrencyString(*n, usdSymbol(locale), 2);
+                return ContractsModel::formatMoney(*n, 2);
         }
     }
     const QString text = ContractFields::text(v);
@@ -257,10 +256,21 @@ void DetailPane::addGroup(QVBoxLayout *into, const QString &title,
         auto *name = new QLabel(label + QLatin1Char(':'), box);
         name->setAlignment(Qt::AlignRight | Qt::AlignTop);
         name->setStyleSheet(QStringLiteral("QLabel { color: palette(dark); }"));
-        auto *val = new QLabel(value, box);
+        // Keys and codes have no spaces: allow breaks after '_' and '-' so the pane can stay
+        // narrow (copying uses the unaltered value).
+        QString shown = value;
+        const bool money = !isNull &&
+                           ContractFields::number(ContractFields::valueAt(m_record, path)) &&
+                           std::any_of(std::begin(kMoneyLeaves), std::end(kMoneyLeaves),
+                                       [&](const QString &m) { return path.endsWith(m); });
+        if (!money && !shown.contains(QLatin1Char(' '))) {
+            shown.replace(QLatin1Char('_'), QStringLiteral("_\u200B"));
+            shown.replace(QLatin1Char('-'), QStringLiteral("-\u200B"));
+        }
+        auto *val = new QLabel(shown, box);
         val->setObjectName(QStringLiteral("detail_") + path);
         val->setAccessibleName(label);
-        val->setWordWrap(true);
+        val->setWordWrap(!money);
         val->setTextFormat(Qt::PlainText);
         val->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
         if (isNull)
@@ -291,7 +301,9 @@ void DetailPane::buildContent()
     const QString who = ContractFields::text(
         ContractFields::valueAt(m_record, QStringLiteral("recipient.display_name")));
     m_title->setText(who.isEmpty() ? piid : tr("%1 — %2").arg(piid, who));
-    m_subtitle->setText(m_key);
+    QString breakableKey = m_key;
+    breakableKey.replace(QLatin1Char('_'), QStringLiteral("_\u200B"));
+    m_subtitle->setText(breakableKey);
 
     auto *content = new QWidget;
     auto *v = new QVBoxLayout(content);
@@ -384,7 +396,7 @@ void DetailPane::buildContent()
 QString DetailPane::valueText(const QString &path) const
 {
     const QLabel *l = m_values.value(path);
-    return l ? l->text() : QString();
+    return l ? l->text().remove(QChar(0x200B)) : QString();
 }
 
 int DetailPane::transactionCount() const

@@ -212,7 +212,7 @@ QString ErrorDialog::countdownText() const
                                ? tr("the short (burst) window")
                                : tr("the %1 window").arg(m_error.rateLimitWindow());
     return tr("The server asked to wait before the next request (%1). Retrying automatically in "
-              "%2 s. Rows already loaded stay on screen.")
+              "%2 s.")
         .arg(window)
         .arg(left);
 }
@@ -249,6 +249,8 @@ void ErrorDialog::rebuild()
                     .arg(tr("Problems with the request:").toHtmlEscaped(), bulletList(e.issues()));
     if (e.kind() == ApiError::Kind::QuotaExhausted) {
         QDateTime resets = e.resetsAtUtc();
+        if (!resets.isValid() && e.waitSeconds() && m_clock)
+            resets = m_clock->utcNow().addSecs(*e.waitSeconds());
         QString when;
         QLocale locale;
         if (resets.isValid()) {

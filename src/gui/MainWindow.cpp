@@ -52,14 +52,14 @@ int defaultWidth(const ContractField *f)
     if (!f)
         return 140;
     if (f->path == QLatin1String("description"))
-        return 340;
+        return 260;
     if (f->path.startsWith(QLatin1String("recipient")) || f->path.contains(QLatin1String("name")))
-        return 220;
+        return 200;
     switch (f->type) {
     case ContractField::Type::Money:
-        return 140;
+        return 120;
     case ContractField::Type::Date:
-        return 100;
+        return 95;
     case ContractField::Type::Integer:
     case ContractField::Type::Code:
         return 90;
@@ -186,7 +186,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_ui->mainSplitter->setStretchFactor(0, 0);
     m_ui->mainSplitter->setStretchFactor(1, 1);
     m_ui->mainSplitter->setStretchFactor(2, 0);
-    m_ui->mainSplitter->setSizes({270, 760, 380});
+    m_ui->mainSplitter->setSizes({250, 800, 350});
 
     restoreSettings();
 
