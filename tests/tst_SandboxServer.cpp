@@ -1408,9 +1408,9 @@ void tst_SandboxServer::executablePrintsUrlAndServesCursorWalk()
     help.start(exe, {QStringLiteral("--help")});
     QVERIFY(help.waitForFinished(10000));
     const QString helpText = QString::fromUtf8(help.readAllStandardOutput());
-    for (const char *flag :
-         {"--port", "--rows", "--api-key", "--burst-limit", "--burst-window", "--daily-limit",
-          "--seed", "--oauth-client-id", "--token-lifetime", "--fault"})
+    for (const char *flag : {"--port", "--rows", "--api-key", "--burst-limit", "--burst-window",
+                             "--daily-limit", "--seed", "--oauth-client-id", "--token-lifetime",
+                             "--fault", "--oauth-client-secret", "--oauth-deny"})
         QVERIFY2(helpText.contains(QLatin1String(flag)), flag);
     QVERIFY(helpText.contains(SandboxOptions().apiKey));
 

@@ -125,8 +125,18 @@ int main(int argc, char **argv)
             "Http502Html, TruncatedBody, DropConnection, Delay (PARAM ms), OkWithError, "
             "Spurious429 (PARAM seconds), NotJson."),
         QStringLiteral("NUMBER:KIND[:PARAM]"));
-    parser.addOptions(
-        {port, rows, apiKey, burstLimit, burstWindow, dailyLimit, seed, clientId, lifetime, fault});
+    const QCommandLineOption clientSecret(
+        QStringLiteral("oauth-client-secret"),
+        QCoreApplication::translate(
+            "main",
+            "Require this client_secret at /oauth2/token/ (default: none, a public client)."),
+        QStringLiteral("SECRET"));
+    const QCommandLineOption deny(
+        QStringLiteral("oauth-deny"),
+        QCoreApplication::translate("main",
+                                    "Answer every authorization with error=access_denied."));
+    parser.addOptions({port, rows, apiKey, burstLimit, burstWindow, dailyLimit, seed, clientId,
+                       clientSecret, deny, lifetime, fault});
     parser.process(app);
 
     QTextStream err(stderr);
@@ -166,6 +176,8 @@ int main(int argc, char **argv)
     options.seed = seedValue;
     options.apiKey = parser.value(apiKey);
     options.oauthClientId = parser.value(clientId);
+    options.oauthClientSecret = parser.value(clientSecret);
+    options.oauthDeny = parser.isSet(deny);
 
     tango::SandboxServer server(options);
     for (const QString &f : parser.values(fault)) {
