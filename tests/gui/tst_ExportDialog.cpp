@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -85,6 +86,7 @@ private slots:
     void exportAllRowsWithChosenOptionsAndRememberThem();
     void exportSelectedRowsInViewOrderOfKeys();
     void failureThenResumeGivesTheExactFile();
+    void resumeAfterTheSandboxProcessWasKilledAndRestarted();
     void cancelLeavesNothing();
     void refusesWithoutAFile();
 
@@ -327,6 +329,75 @@ void tst_ExportDialog::failureThenResumeGivesTheExactFile()
     QVERIFY(finished.wait(15000));
     QVERIFY(!resume->isVisible());
     QCOMPARE(csvFirstColumn(path, QLatin1Char(','), nullptr), server.keysInDefaultOrder());
+}
+
+// As a user would see it: the server process dies mid-export, comes back on the same port, and
+// Resume completes the file with every row once, in order.
+void tst_ExportDialog::resumeAfterTheSandboxProcessWasKilledAndRestarted()
+{
+    const QString binary =
+        qEnvironmentVariable("TANGO_TEST_BINARY_DIR") + QStringLiteral("/src/app/tango-sandbox");
+    if (!QFileInfo(binary).isExecutable())
+        QSKIP("tango-sandbox is not built");
+    const int rows = 30000;
+    auto startSandbox = [&](quint16 port, QUrl *url) {
+        auto p = std::make_unique<QProcess>();
+        p->start(binary,
+                 {QStringLiteral("--rows"), QString::number(rows), QStringLiteral("--port"),
+                  QString::number(port), QStringLiteral("--burst-limit"), QStringLiteral("0")});
+        QSignalSpy ready(p.get(), &QProcess::readyReadStandardOutput);
+        while (!p->canReadLine() && ready.wait(5000)) {
+        }
+        *url = QUrl(QString::fromUtf8(p->readLine()).trimmed());
+        return p;
+    };
+    QUrl url;
+    auto sandbox = startSandbox(0, &url);
+    QVERIFY2(url.isValid() && url.port() > 0, qPrintable(url.toString()));
+
+    // The same seed and size in this process: the reference for "every row once, in order".
+    SandboxOptions o;
+    o.rows = rows;
+    SandboxServer reference(o);
+    const QStringList expected = reference.keysInDefaultOrder();
+
+    m_client = std::make_unique<ApiClient>(nullptr, m_clock.get());
+    QVERIFY(m_client->setBaseUrl(url));
+    m_client->setCredentials(std::make_shared<ApiKeyCredentials>(o.apiKey));
+    RetryPolicy policy;
+    policy.baseDelayMs = 10;
+    policy.jitter = 0;
+    m_client->setRetryPolicy(policy);
+    m_dialog = std::make_unique<ExportDialog>(m_client.get());
+    ExportDialog *d = m_dialog.get();
+    d->setQuery(ContractQuery());
+    d->setVisibleColumns({QStringLiteral("key"), QStringLiteral("piid"),
+                          QStringLiteral("award_date"), QStringLiteral("obligated")});
+    d->setMatchingCount(rows);
+    d->setScope(ExportDialog::Scope::All);
+    d->show();
+    const QString path = m_dir->filePath(QStringLiteral("restart.csv"));
+    d->setOutputPath(path);
+    QSignalSpy failed(d, &ExportDialog::exportFailed);
+    QSignalSpy finished(d, &ExportDialog::exportFinished);
+    QVERIFY(d->startExport());
+    QTRY_VERIFY_WITH_TIMEOUT(d->job()->progress().pages >= 40, 20000);
+    sandbox->kill(); // no goodbye: connections just die
+    QVERIFY(sandbox->waitForFinished(5000));
+    QVERIFY(failed.wait(20000));
+    QCOMPARE(d->job()->lastError().kind(), ApiError::Kind::Network);
+    QVERIFY(!QFileInfo::exists(path));
+    const qint64 before = d->job()->progress().rowsWritten;
+    QVERIFY(before >= 4000 && before < rows);
+
+    QUrl again;
+    auto restarted = startSandbox(quint16(url.port()), &again);
+    QCOMPARE(again, url);
+    QTest::mouseClick(child<QPushButton>(d, "resumeButton"), Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(csvFirstColumn(path, QLatin1Char(','), nullptr), expected);
+    restarted->terminate();
+    restarted->waitForFinished(5000);
 }
 
 void tst_ExportDialog::cancelLeavesNothing()
