@@ -2,6 +2,8 @@
 
 #include "ui_ExportDialog.h"
 
+#include "ContractsModel.h"
+
 #include "api/ApiClient.h"
 #include "api/RateLimitSnapshot.h"
 #include "contracts/ContractFields.h"
@@ -171,6 +173,30 @@ void ExportDialog::setMatchingCount(std::optional<qint64> count)
 {
     m_matchingCount = count;
     updateEstimate();
+}
+
+void ExportDialog::setFromModel(const ContractsModel *model, const QList<int> &selectedSourceRows)
+{
+    QStringList loaded;
+    QStringList selected;
+    if (model) {
+        const int n = model->loadedCount();
+        loaded.reserve(n);
+        for (int r = 0; r < n; ++r)
+            loaded.append(model->keyAt(r));
+        for (int r : selectedSourceRows) {
+            const QString k = model->keyAt(r);
+            if (!k.isEmpty())
+                selected.append(k);
+        }
+    }
+    m_loadedKeys = loaded;
+    m_selectedKeys = selected;
+    if (model && !model->hasMore() && !model->isLoading())
+        m_matchingCount = model->loadedCount();
+    else
+        m_matchingCount = model ? model->totalCount() : std::nullopt;
+    updateScopeTexts();
 }
 
 void ExportDialog::updateScopeTexts()
@@ -382,7 +408,7 @@ void ExportDialog::chooseFile()
 
 void ExportDialog::showOptions()
 {
-    if (isExporting() || (m_job && m_job->canResume()))
+    if (hasUnfinishedExport())
         return;
     m_ui->pages->setCurrentWidget(m_ui->optionsPage);
     updateScopeTexts();
@@ -391,6 +417,11 @@ void ExportDialog::showOptions()
 bool ExportDialog::isExporting() const
 {
     return m_job && m_job->isRunning();
+}
+
+bool ExportDialog::hasUnfinishedExport() const
+{
+    return isExporting() || (m_job && m_job->canResume());
 }
 
 bool ExportDialog::startExport()

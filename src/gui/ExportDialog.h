@@ -21,6 +21,7 @@ class ExportDialog;
 namespace tango {
 
 class ApiClient;
+class ContractsModel;
 
 // File → Export…: choose rows, columns and format, then export while the user keeps browsing.
 // Non-modal: show() it; the export runs in the background with live progress, Cancel, and
@@ -54,6 +55,9 @@ public:
     void setSelectedKeys(const QStringList &keys);
     // "about N" rows matching the query (the list's count), when known.
     void setMatchingCount(std::optional<qint64> count);
+    // All three from the contracts table: its loaded rows' keys, the keys of these (source)
+    // rows, and its count ("all" when everything is loaded).
+    void setFromModel(const ContractsModel *model, const QList<int> &selectedSourceRows);
 
     // The options page again (unless an export is running or waiting for Resume).
     void showOptions();
@@ -72,6 +76,8 @@ public:
 
     ExportJob *job() const { return m_job; }
     bool isExporting() const;
+    // Running, or stopped by a failure and waiting for Resume: the progress page must stay.
+    bool hasUnfinishedExport() const;
 
 public Q_SLOTS:
     // Same as pressing Export; false (with the reason shown) when the choices are incomplete.

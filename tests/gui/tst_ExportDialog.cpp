@@ -1,3 +1,4 @@
+#include "ContractsModel.h"
 #include "ExportDialog.h"
 
 #include "api/ApiClient.h"
@@ -9,6 +10,8 @@
 #include <QAbstractButton>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -89,6 +92,7 @@ private slots:
     void resumeAfterTheSandboxProcessWasKilledAndRestarted();
     void cancelLeavesNothing();
     void refusesWithoutAFile();
+    void takesRowsAndCountFromTheContractsModel();
 
 private:
     void makeClient(SandboxServer *server);
@@ -431,6 +435,37 @@ void tst_ExportDialog::refusesWithoutAFile()
              QStringLiteral("optionsPage"));
     QVERIFY(d->estimateText().contains(QLatin1String("file")));
     QVERIFY(!d->job());
+}
+
+void tst_ExportDialog::takesRowsAndCountFromTheContractsModel()
+{
+    SandboxServer server;
+    QVERIFY(server.listen());
+    makeClient(&server);
+    ContractsModel model; // no client: rows come in by hand
+    model.setColumns({QStringLiteral("piid")});
+    const QStringList keys = server.keysInDefaultOrder();
+    QJsonArray records;
+    for (int i = 0; i < 5; ++i)
+        records.append(QJsonObject{{"key", keys.at(i)}, {"piid", QStringLiteral("P%1").arg(i)}});
+    model.appendRecords(records);
+    QCOMPARE(model.loadedCount(), 5);
+
+    ExportDialog d(m_client.get());
+    d.setFromModel(&model, {3, 1, 99});
+    d.setScope(ExportDialog::Scope::Loaded);
+    QVERIFY2(d.estimateText().contains(QStringLiteral("About 5 rows")),
+             qPrintable(d.estimateText()));
+    d.setScope(ExportDialog::Scope::Selected);
+    QVERIFY2(d.estimateText().contains(QStringLiteral("About 2 rows")),
+             qPrintable(d.estimateText()));
+    const QString path = m_dir->filePath(QStringLiteral("model.csv"));
+    d.setOutputPath(path);
+    QSignalSpy finished(&d, &ExportDialog::exportFinished);
+    QVERIFY(d.startExport());
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(csvFirstColumn(path, QLatin1Char(','), nullptr),
+             (QStringList{keys.at(3), keys.at(1)}));
 }
 
 QTEST_MAIN(tst_ExportDialog)
