@@ -37,6 +37,8 @@ ActionRegistry::ActionRegistry(QWidget *owner)
     // The copy shortcut must act on the table, not steal Ctrl+C from text fields.
     action(Id::CopySelection)->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     action(Id::OpenDetail)->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    action(Id::OpenDetail)
+        ->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
     action(Id::ToggleFilters)->setCheckable(true);
     action(Id::ToggleFilters)->setChecked(true);
 }

@@ -13,9 +13,12 @@
 #include <QGroupBox>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QIcon>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLocale>
+#include <QPainter>
+#include <QPixmap>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QStackedWidget>
@@ -32,6 +35,20 @@ namespace {
 const QString kMoneyLeaves[] = {QStringLiteral("total_contract_value"),
                                 QStringLiteral("base_and_exercised_options_value"),
                                 QStringLiteral("obligated")};
+// Two overlapping sheets, drawn here because the icon theme may lack edit-copy and SVG
+// support may not be installed.
+QIcon copyIcon()
+{
+    QPixmap pix(32, 32);
+    pix.fill(Qt::transparent);
+    QPainter p(&pix);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(QColor(0x4a, 0x55, 0x68), 2.4));
+    p.setBrush(Qt::white);
+    p.drawRoundedRect(QRectF(11, 3, 17, 20), 3, 3);
+    p.drawRoundedRect(QRectF(4, 9, 17, 20), 3, 3);
+    return QIcon(pix);
+}
 } // namespace
 
 QString DetailPane::detailShape()
@@ -255,6 +272,8 @@ void DetailPane::addGroup(QVBoxLayout *into, const QString &title,
         const QString value = formatValue(path, ContractFields::valueAt(m_record, path), &isNull);
         auto *name = new QLabel(label + QLatin1Char(':'), box);
         name->setAlignment(Qt::AlignRight | Qt::AlignTop);
+        name->setWordWrap(true);
+        name->setMaximumWidth(120);
         name->setStyleSheet(QStringLiteral("QLabel { color: palette(dark); }"));
         // Keys and codes have no spaces: allow breaks after '_' and '-' so the pane can stay
         // narrow (copying uses the unaltered value).
@@ -277,7 +296,11 @@ void DetailPane::addGroup(QVBoxLayout *into, const QString &title,
             val->setStyleSheet(QStringLiteral("QLabel { color: palette(mid); }"));
         auto *copy = new QToolButton(box);
         copy->setObjectName(QStringLiteral("copy_") + path);
+        // A compact glyph keeps the value column wide in a narrow pane; the name is in the
+        // tooltip and the accessible name.
+        copy->setIcon(QIcon::fromTheme(QStringLiteral("edit-copy"), copyIcon()));
         copy->setText(tr("Copy"));
+        copy->setToolButtonStyle(Qt::ToolButtonIconOnly);
         copy->setAutoRaise(true);
         copy->setAccessibleName(tr("Copy %1").arg(label));
         copy->setToolTip(tr("Copy %1 to the clipboard").arg(label));

@@ -1,6 +1,7 @@
 // The real tango-explorer binary, started as a user would: --demo, a key against a sandbox,
 // and a refused plain-http address. Also renders the main window and every error dialog to
 // PNG files when TANGO_SHOTS_DIR is set (for looking at them).
+#include "ActionRegistry.h"
 #include "ContractsModel.h"
 #include "DetailPane.h"
 #include "ErrorDialog.h"
@@ -18,7 +19,9 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QProcess>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -152,11 +155,6 @@ private Q_SLOTS:
         w.tableView()->selectRow(1);
         QVERIFY(detail.wait(10000));
         QTest::qWait(200);
-        if (qEnvironmentVariableIsSet("DEBUG_LAYOUT")) {
-            for (QWidget *c : w.findChildren<QWidget *>())
-                if (c->parentWidget() && c->parentWidget()->objectName() == QLatin1String("centralwidget"))
-                    qInfo() << c->metaObject()->className() << c->objectName() << c->maximumHeight() << c->height();
-        }
         save(&w, QStringLiteral("01-main-window-demo"));
 
         w.filterPanel()->setFilters({{QStringLiteral("fiscal_year_gte"), QStringLiteral("20x4")}});
@@ -206,6 +204,16 @@ private Q_SLOTS:
         QTest::qWait(100);
         save(w.columnChooser(), QStringLiteral("10-column-chooser"));
         w.columnChooser()->reject();
+
+        w.tableView()->horizontalScrollBar()->setValue(
+            w.tableView()->horizontalScrollBar()->maximum());
+        QTest::qWait(50);
+        save(&w, QStringLiteral("12-money-columns"));
+        w.actionRegistry()->action(ActionRegistry::Id::Shortcuts)->trigger();
+        QTRY_VERIFY(w.infoBox() && w.infoBox()->isVisible());
+        QTest::qWait(50);
+        save(w.infoBox(), QStringLiteral("13-keyboard-shortcuts"));
+        w.infoBox()->close();
 
         MainWindow::Options none;
         none.settings = &settings;
