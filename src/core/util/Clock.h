@@ -16,7 +16,9 @@ class Clock : public QObject
 public:
     using TimerId = quint64;
 
-    explicit Clock(QObject *parent = nullptr) : QObject(parent) {}
+    explicit Clock(QObject *parent = nullptr)
+        : QObject(parent)
+    {}
     ~Clock() override = default;
 
     // Monotonic milliseconds; only differences are meaningful.

@@ -7,8 +7,7 @@ namespace tango {
 ManualClock::ManualClock(QObject *parent)
     : Clock(parent)
     , m_utcBase(QDateTime(QDate(2026, 8, 14), QTime(17, 15), Qt::UTC))
-{
-}
+{}
 
 QDateTime ManualClock::utcNow() const
 {
@@ -23,8 +22,8 @@ void ManualClock::setUtcNow(const QDateTime &utc)
 Clock::TimerId ManualClock::callAfter(qint64 delayMs, QObject *context, std::function<void()> fn)
 {
     const TimerId id = m_nextId++;
-    m_pending.push_back({id, m_nowMs + std::max<qint64>(0, delayMs), context, context != nullptr,
-                         std::move(fn)});
+    m_pending.push_back(
+        {id, m_nowMs + std::max<qint64>(0, delayMs), context, context != nullptr, std::move(fn)});
     return id;
 }
 
