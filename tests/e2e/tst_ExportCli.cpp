@@ -121,6 +121,7 @@ private slots:
     void missingKeyExitsWith3();
     void exhaustedDailyQuotaExitsWith4();
     void otherFailureExitsWith5();
+    void unwritableOutputExitsWith5();
     void interruptExitsWith130_data();
     void interruptExitsWith130();
 
@@ -459,6 +460,17 @@ void tst_ExportCli::otherFailureExitsWith5()
     const Result r = run(args, m_key);
     QCOMPARE(r.exitCode, 5);
     QVERIFY2(r.err.contains(QLatin1String("400")), qPrintable(r.err));
+    QVERIFY(dirIsEmpty());
+}
+
+void tst_ExportCli::unwritableOutputExitsWith5()
+{
+    auto server = makeServer({});
+    const QString out = m_dir->filePath(QStringLiteral("no-such-folder/out.csv"));
+    const Result r = run(baseArgs(*server, out), m_key);
+    QCOMPARE(r.exitCode, 5);
+    QVERIFY2(r.err.contains(out), qPrintable(r.err));
+    QVERIFY(apiLog(*server).isEmpty()); // refused before any request
     QVERIFY(dirIsEmpty());
 }
 
