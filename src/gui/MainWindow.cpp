@@ -141,7 +141,11 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
 
     m_searchTimer->setSingleShot(true);
     m_searchTimer->setInterval(options.searchDebounceMs);
-    connect(m_searchTimer, &QTimer::timeout, this, &MainWindow::applyFilters);
+    connect(m_searchTimer, &QTimer::timeout, this, [this] {
+        // Typing and deleting back to the same text is no reason to reload.
+        if (m_ui->searchEdit->text().trimmed() != m_model->query().search())
+            applyFilters();
+    });
     connect(m_ui->searchEdit, &QLineEdit::textEdited, m_searchTimer, qOverload<>(&QTimer::start));
     connect(m_ui->searchEdit, &QLineEdit::returnPressed, this, [this] {
         m_searchTimer->stop();
@@ -310,6 +314,7 @@ void MainWindow::setupTable()
     view->verticalHeader()->hide();
     QHeaderView *header = view->horizontalHeader();
     header->setSectionsClickable(true);
+    header->setSectionsMovable(true);
     header->setSortIndicatorShown(true);
     header->setSortIndicator(-1, Qt::DescendingOrder);
     header->setHighlightSections(false);

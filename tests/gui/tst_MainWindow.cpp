@@ -504,6 +504,35 @@ private Q_SLOTS:
         QVERIFY(!f.readAll().contains(m_server->options().apiKey.toUtf8()));
     }
 
+    void draggedColumnOrderIsRemembered()
+    {
+        QStringList order;
+        {
+            auto w = window(goodKey());
+            QVERIFY(waitLoaded(*w, 100));
+            w->tableView()->horizontalHeader()->moveSection(0, 2);
+            order = w->visibleColumnPathsInViewOrder();
+            QCOMPARE(order.at(2), ContractFields::defaultColumns().at(0));
+            const QStringList defaults = ContractFields::defaultColumns();
+            QCOMPARE(QSet<QString>(order.begin(), order.end()),
+                     QSet<QString>(defaults.begin(), defaults.end()));
+            QVERIFY(order != defaults);
+            w->saveSettings();
+        }
+        auto w2 = window(nullptr);
+        QCOMPARE(w2->visibleColumnPathsInViewOrder(), order);
+    }
+
+    void retypingTheSameSearchDoesNotReload()
+    {
+        auto w = window(goodKey());
+        QVERIFY(waitLoaded(*w, 100));
+        QTest::keyClicks(w->searchField(), QStringLiteral("x"));
+        QTest::keyClick(w->searchField(), Qt::Key_Backspace);
+        QTest::qWait(400); // past the debounce
+        QCOMPARE(lists().size(), 1);
+    }
+
     void corruptSettingsFallBackToDefaults()
     {
         m_settings->setValue(QStringLiteral("table/columns"), 42);
