@@ -283,6 +283,7 @@ void ContractsModel::onFailed(quint64 generation, const ApiError &error)
         const QScopedValueRollback<bool> updating(m_updating, true);
         setReply(nullptr);
         m_failed = true;
+        m_failure = error.title();
     }
     emit waiting(0, {});
     emit statusChanged(statusText());
@@ -391,14 +392,17 @@ QString ContractsModel::statusText() const
     if (m_rows.empty() && m_reply)
         return tr("Loading contracts…");
     if (m_rows.empty() && m_failed)
-        return tr("Loading failed");
+        return tr("Loading failed: %1").arg(m_failure);
     if (m_rows.empty() && !m_hasMore)
         return tr("No contracts match this query");
     if (!m_hasMore)
         return tr("Loaded all %1").arg(loaded);
-    if (m_total)
-        return tr("Loaded %1 of about %2").arg(loaded, m_locale.toString(*m_total));
-    return tr("Loaded %1").arg(loaded);
+    const QString text = m_total
+                             ? tr("Loaded %1 of about %2").arg(loaded, m_locale.toString(*m_total))
+                             : tr("Loaded %1").arg(loaded);
+    if (m_failed)
+        return tr("%1 · the next page failed: %2").arg(text, m_failure);
+    return text;
 }
 
 int ContractsModel::rowCount(const QModelIndex &parent) const

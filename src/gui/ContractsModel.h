@@ -134,6 +134,7 @@ private:
     bool m_updating = false; // inside a page/failure update: no re-entrant fetches
     std::optional<qint64> m_total;
     QStringList m_warnings;
+    QString m_failure; // title of the last error, for the status line
     QLocale m_locale;
 };
 

@@ -303,6 +303,8 @@ private Q_SLOTS:
         QCOMPARE(failed.at(0).at(0).value<ApiError>().kind(), ApiError::Kind::ServerError);
         QCOMPARE(model.rowCount(), 100);
         QVERIFY(model.hasFailed());
+        QVERIFY(model.statusText().startsWith(QLatin1String("Loaded 100 of about")));
+        QVERIFY(model.statusText().contains(QLatin1String("failed")));
         QVERIFY(!model.canFetchMore({})); // no silent hammering after a failure
         model.retry();
         QVERIFY(loaded.wait(10000));
@@ -356,6 +358,7 @@ private Q_SLOTS:
         model.reload();
         QVERIFY(failed.wait(10000));
         QCOMPARE(failed.at(0).at(0).value<ApiError>().kind(), ApiError::Kind::Unauthorized);
+        QVERIFY(model.statusText().contains(failed.at(0).at(0).value<ApiError>().title()));
         QCOMPARE(model.rowCount(), 0);
         QVERIFY(!model.isLoading());
     }
