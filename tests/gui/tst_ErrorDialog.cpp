@@ -220,6 +220,22 @@ private Q_SLOTS:
         QVERIFY(!dlg.detailsVisible());
     }
 
+    void everyControlHasAnAccessibleName()
+    {
+        ManualClock clock;
+        ErrorDialog dlg(nullptr, &clock);
+        dlg.showError(http(403, "{\"detail\":\"no\"}"));
+        dlg.setDetailsVisible(true);
+        QStringList missing;
+        for (QWidget *w : dlg.findChildren<QWidget *>()) {
+            if (w->focusPolicy() != Qt::NoFocus &&
+                !w->objectName().startsWith(QLatin1String("qt_")) && w->isVisibleTo(&dlg) &&
+                w->accessibleName().isEmpty())
+                missing << QString::fromLatin1(w->metaObject()->className());
+        }
+        QVERIFY2(missing.isEmpty(), qPrintable(missing.join(QLatin1Char(','))));
+    }
+
     void newErrorReplacesContentAndCountdown()
     {
         ManualClock clock;
