@@ -1,7 +1,8 @@
 #include "cli/ExportCommand.h"
 
 #include "MainWindow.h"
-#include "auth/ApiKeyCredentials.h"
+#include "SignInController.h"
+#include "SignInOptions.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -39,8 +40,14 @@ int main(int argc, char **argv)
         QStringLiteral("demo"),
         QApplication::translate("main", "Explore synthetic contracts from a built-in local "
                                         "server; no account or network needed."));
+    const QCommandLineOption signIn(
+        QStringLiteral("sign-in"),
+        QApplication::translate("main", "Sign in at start: 'oauth' (browser sign-in with "
+                                        "TANGO_OAUTH_CLIENT_ID) or 'key' (the API key page)."),
+        QApplication::translate("main", "METHOD"));
     parser.addOption(baseUrl);
     parser.addOption(demo);
+    parser.addOption(signIn);
     parser.process(app);
 
     tango::MainWindow::Options options;
@@ -57,12 +64,24 @@ int main(int argc, char **argv)
             QMessageBox::critical(nullptr, QApplication::translate("main", "Tango Explorer"), msg);
             return 2;
         }
-        const QString key = qEnvironmentVariable("TANGO_API_KEY").trimmed();
-        if (!key.isEmpty())
-            options.credentials = std::make_shared<tango::ApiKeyCredentials>(key);
+    }
+
+    // TANGO_API_KEY, then the keychain, then the sign-in dialog: the controller decides.
+    tango::SignInOptions signInOptions = tango::SignInOptions::fromEnvironment();
+    signInOptions.baseUrl = options.baseUrl;
+    if (parser.isSet(signIn) &&
+        !tango::SignInOptions::parseMode(parser.value(signIn), &signInOptions.mode)) {
+        QTextStream(stderr) << QApplication::translate("main", "--sign-in takes 'oauth' or 'key'.")
+                            << Qt::endl;
+        return 2;
     }
 
     tango::MainWindow window(options);
     window.show();
+    tango::SignInController signInController(&window);
+    if (!options.demo) {
+        signInController.attach(&window);
+        signInController.startUp(signInOptions);
+    }
     return app.exec();
 }

@@ -7,6 +7,7 @@
 #include "ContractsModel.h"
 #include "DetailPane.h"
 #include "ErrorDialog.h"
+#include "ExportDialog.h"
 #include "FilterPanel.h"
 #include "RateLimitIndicator.h"
 
@@ -21,10 +22,12 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDesktopServices>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMetaMethod>
 #include <QScrollBar>
 #include <QSettings>
 #include <QTableView>
@@ -255,10 +258,8 @@ void MainWindow::setupActions()
     using Id = ActionRegistry::Id;
     ActionRegistry *a = m_actions;
     QAction *exportAct = a->action(Id::Export);
-    // The export dialog is wired by its own part; until then the action is not offered.
-    exportAct->setEnabled(false);
-    exportAct->setVisible(false);
     m_ui->menuFile->addAction(exportAct);
+    connect(exportAct, &QAction::triggered, this, &MainWindow::showExportDialog);
     m_ui->menuFile->addSeparator();
     m_ui->menuFile->addAction(a->action(Id::Quit));
     connect(a->action(Id::Quit), &QAction::triggered, this, &QWidget::close);
@@ -289,7 +290,15 @@ void MainWindow::setupActions()
 
     QAction *sw = a->action(Id::SwitchCredentials);
     m_ui->menuAccount->addAction(sw);
-    connect(sw, &QAction::triggered, this, &MainWindow::explainCredentials);
+    connect(sw, &QAction::triggered, this, &MainWindow::requestSwitchCredentials);
+    // The empty state's "Sign in…" link starts the same flow; other links open in the browser.
+    m_ui->emptyStateLabel->setOpenExternalLinks(false);
+    connect(m_ui->emptyStateLabel, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link == QLatin1String("tango:sign-in"))
+            requestSwitchCredentials();
+        else
+            QDesktopServices::openUrl(QUrl(link));
+    });
 
     m_ui->menuHelp->addAction(a->action(Id::Shortcuts));
     m_ui->menuHelp->addAction(a->action(Id::About));
@@ -413,10 +422,11 @@ void MainWindow::updateEmptyState()
                    .arg(m_baseUrlProblem.toHtmlEscaped());
     } else {
         html = tr("<h2>Sign in to browse contracts</h2>"
-                  "<p>Tango Explorer needs a Tango API key. Create or copy yours on your "
-                  "<a href='https://tango.makegov.com/accounts/profile/'>Tango account "
-                  "page</a>, then start the app with it in the environment:</p>"
-                  "<p><code>TANGO_API_KEY=your-key tango-explorer</code></p>"
+                  "<p><a href='tango:sign-in'>Sign in…</a> with a Tango API key (create or copy "
+                  "yours on your <a href='https://tango.makegov.com/accounts/profile/'>Tango "
+                  "account page</a>) or with your browser (OAuth2). The same is under "
+                  "Account → Sign in…. Scripts can also start the app with "
+                  "<code>TANGO_API_KEY</code> set.</p>"
                   "<p>No account yet? Run <code>tango-explorer --demo</code> to try everything "
                   "on synthetic data served from this computer.</p>");
     }
@@ -723,7 +733,7 @@ void MainWindow::showError(const ApiError &error)
                 m_model->retry();
         });
         connect(m_errorDialog, &ErrorDialog::changeCredentialsRequested, this,
-                &MainWindow::explainCredentials);
+                &MainWindow::requestSwitchCredentials);
     }
     m_errorDialog->showError(error);
 }
@@ -748,13 +758,48 @@ void MainWindow::showInfo(const QString &title, const QString &html)
     m_infoBox->raise();
 }
 
+void MainWindow::requestSwitchCredentials()
+{
+    if (isSignalConnected(QMetaMethod::fromSignal(&MainWindow::switchCredentialsRequested)))
+        Q_EMIT switchCredentialsRequested();
+    else
+        explainCredentials();
+}
+
+ExportDialog *MainWindow::exportDialog() const
+{
+    return m_exportDialog;
+}
+
+void MainWindow::showExportDialog()
+{
+    if (!m_credentials) {
+        requestSwitchCredentials();
+        return;
+    }
+    if (!m_exportDialog)
+        m_exportDialog = new ExportDialog(m_client, this);
+    // An export still running or waiting for Resume keeps its own settings and progress.
+    if (!m_exportDialog->hasUnfinishedExport()) {
+        m_exportDialog->setQuery(currentQuery());
+        m_exportDialog->setVisibleColumns(visibleColumnPathsInViewOrder());
+        m_exportDialog->setFromModel(m_model, selectedSourceRows());
+        m_exportDialog->showOptions();
+    }
+    // Non-modal: browsing goes on while the export runs.
+    m_exportDialog->show();
+    m_exportDialog->raise();
+    m_exportDialog->activateWindow();
+}
+
 void MainWindow::explainCredentials()
 {
     showInfo(tr("Switch credentials"),
-             tr("<p><b>Using another API key</b></p>"
-                "<p>For now Tango Explorer reads the API key from the <code>TANGO_API_KEY</code> "
-                "environment variable when it starts. Quit, then start it again with "
-                "your key:</p><p><code>TANGO_API_KEY=your-key tango-explorer</code></p>"
+             tr("<p><b>Using your own account</b></p>"
+                "<p>This window is signed in to the built-in demo server, which serves "
+                "synthetic data. To use your own account, start Tango Explorer without "
+                "<code>--demo</code> and sign in with an API key or with your browser, or start "
+                "it with <code>TANGO_API_KEY</code> set.</p>"
                 "<p>Your keys are on your <a href='https://tango.makegov.com/accounts/profile/'>"
                 "Tango account page</a>. The key is never stored in the settings file.</p>"));
 }

@@ -34,6 +34,8 @@ class ApiClient;
 class ApiError;
 class ContractsModel;
 class DetailPane;
+class ErrorDialog;
+class ExportDialog;
 class FilterPanel;
 class RateLimitIndicator;
 class SandboxServer;
@@ -90,6 +92,7 @@ public:
     ColumnChooser *columnChooser() const { return m_chooser; }
     SandboxServer *demoServer() const { return m_demo.get(); }
     QMessageBox *infoBox() const { return m_infoBox; }
+    ExportDialog *exportDialog() const;
     bool isEmptyStateShown() const;
     QString emptyStateText() const;
     QString statusText() const;
@@ -106,7 +109,15 @@ public:
     void openDetailForCurrentRow();
     void showError(const tango::ApiError &error);
     void explainCredentials();
+    // Account → Switch credentials…, the error dialog's "Change credentials" and the empty
+    // state's sign-in link: emits switchCredentialsRequested() when a sign-in flow listens,
+    // otherwise explains how to start with a key.
+    void requestSwitchCredentials();
+    void showExportDialog();
     void saveSettings() const;
+
+Q_SIGNALS:
+    void switchCredentialsRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -154,6 +165,7 @@ private:
     QLabel *m_waitLabel;
     QLabel *m_accountLabel;
     QPointer<ErrorDialog> m_errorDialog;
+    QPointer<ExportDialog> m_exportDialog;
     ErrorSource m_errorSource = ErrorSource::Table;
     QPointer<ColumnChooser> m_chooser;
     QPointer<QMessageBox> m_infoBox;

@@ -1,7 +1,6 @@
 #include "SignInController.h"
 
 #include "ActionRegistry.h"
-#include "ErrorDialog.h"
 #include "MainWindow.h"
 #include "api/ApiClient.h"
 #include "api/ApiError.h"
@@ -15,7 +14,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStatusBar>
-#include <QTimer>
 
 namespace tango {
 
@@ -36,21 +34,14 @@ void SignInController::attach(MainWindow *window)
     m_window = window;
     attach(window, window->apiClient(), window->accountMenu(),
            [window](CredentialsPtr c) { window->setCredentials(std::move(c)); });
-    // Account → Switch credentials… opens the sign-in dialog instead of the start-up hint.
-    if (QAction *sw = window->actionRegistry()->action(ActionRegistry::Id::SwitchCredentials)) {
-        disconnect(sw, &QAction::triggered, window, nullptr);
-        connect(sw, &QAction::triggered, this, &SignInController::switchCredentials);
-        if (m_switchAction && m_switchAction != sw) {
-            m_switchAction->deleteLater();
-        }
-        m_switchAction = sw;
-    }
+    // Account → Switch credentials…, the error dialog's button and the empty state's link all
+    // ask the window; the sign-in dialog answers.
+    m_switchAction = window->actionRegistry()->action(ActionRegistry::Id::SwitchCredentials);
+    connect(window, &MainWindow::switchCredentialsRequested, this,
+            &SignInController::switchCredentials, Qt::UniqueConnection);
     // Keychain outcomes and sign-out are reported where the user looks.
     connect(this, &SignInController::message, window,
             [window](const QString &text) { window->statusBar()->showMessage(text, 15000); });
-    // The error dialog's "change credentials" button, once the window has made that dialog.
-    connect(window->apiClient(), &ApiClient::requestFailed, this,
-            [this] { QTimer::singleShot(0, this, &SignInController::hookErrorDialog); });
     updateActions();
 }
 
@@ -85,16 +76,6 @@ void SignInController::attach(QWidget *dialogParent, ApiClient *client, QMenu *a
         connect(m_signOutAction, &QAction::triggered, this, &SignInController::signOut);
     }
     updateActions();
-}
-
-void SignInController::hookErrorDialog()
-{
-    if (!m_window || !m_window->errorDialog())
-        return;
-    ErrorDialog *d = m_window->errorDialog();
-    disconnect(d, &ErrorDialog::changeCredentialsRequested, m_window, nullptr);
-    connect(d, &ErrorDialog::changeCredentialsRequested, this, &SignInController::switchCredentials,
-            Qt::UniqueConnection);
 }
 
 QUrl SignInController::baseUrl() const

@@ -99,7 +99,6 @@ private:
     void updateActions();
     void onCredentialsRejected(const ApiError &error);
     void onRefreshFailed(const QString &message);
-    void hookErrorDialog();
     void showKeychainNotice(const QString &text);
     OAuthSession *newSession();
 

@@ -5,6 +5,7 @@
 #include "ContractsModel.h"
 #include "DetailPane.h"
 #include "ErrorDialog.h"
+#include "ExportDialog.h"
 #include "FilterPanel.h"
 #include "RateLimitIndicator.h"
 
@@ -27,6 +28,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -108,6 +110,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         qputenv("XDG_RUNTIME_DIR", QDir::tempPath().toUtf8());
+        // Dialogs that keep their own choices (export) must not touch the user's settings.
+        QStandardPaths::setTestModeEnabled(true);
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     }
     void init()
@@ -576,7 +580,8 @@ private Q_SLOTS:
         auto w = window(goodKey());
         QVERIFY(waitLoaded(*w, 100));
         QCOMPARE(w->exportAction()->objectName(), QStringLiteral("actionExport"));
-        QVERIFY(!w->exportAction()->isVisible());
+        QVERIFY(w->exportAction()->isEnabled());
+        QCOMPARE(w->exportAction()->shortcut(), QKeySequence(QStringLiteral("Ctrl+E")));
         QCOMPARE(w->accountMenu()->objectName(), QStringLiteral("menuAccount"));
         QVERIFY(!w->accountMenu()->actions().isEmpty());
         QVERIFY(w->apiClient());
@@ -586,6 +591,54 @@ private Q_SLOTS:
         w->setCredentials(goodKey());
         QTRY_COMPARE_WITH_TIMEOUT(lists().size(), 2, 5000);
         QVERIFY(!lists().last().query.hasQueryItem(QStringLiteral("cursor")));
+    }
+
+    void exportActionOpensTheDialogWithTheWindowsQueryAndColumns()
+    {
+        auto w = window(goodKey());
+        QVERIFY(waitLoaded(*w, 100));
+        QVERIFY(!w->exportDialog());
+        w->exportAction()->trigger();
+        QTRY_VERIFY(w->exportDialog() && w->exportDialog()->isVisible());
+        ExportDialog *d = w->exportDialog();
+        QCOMPARE(d->columnsToExport(), w->visibleColumnPathsInViewOrder());
+        // The table keeps working while the dialog is open: it is not modal.
+        QVERIFY(!d->isModal());
+
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("loaded.csv"));
+        d->setScope(ExportDialog::Scope::Loaded);
+        d->setOutputPath(out);
+        QSignalSpy done(d, &ExportDialog::exportFinished);
+        QVERIFY(d->startExport());
+        QVERIFY(done.wait(20000));
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray csv = f.readAll();
+        // The first page was loaded when the dialog opened: each of its rows is in the file,
+        // once (PIIDs are unique in the sandbox data).
+        const ContractsModel *m = w->contractsModel();
+        for (int r = 0; r < 100; ++r) {
+            const QString piid = m->data(m->index(r, 0), Qt::DisplayRole).toString();
+            QVERIFY(!piid.isEmpty());
+            QCOMPARE(csv.count(piid.toUtf8()), 1);
+        }
+    }
+
+    void switchCredentialsGoesToTheSignInFlowWhenOneListens()
+    {
+        auto w = window(goodKey());
+        QVERIFY(waitLoaded(*w, 100));
+        // Nobody listens: the window explains how to start with a key.
+        w->actionRegistry()->action(ActionRegistry::Id::SwitchCredentials)->trigger();
+        QTRY_VERIFY(w->infoBox() && w->infoBox()->isVisible());
+        w->infoBox()->close();
+        // A sign-in flow listens: the request goes to it, and no explanation is shown.
+        QSignalSpy asked(w.get(), &MainWindow::switchCredentialsRequested);
+        QPointer<QMessageBox> before = w->infoBox();
+        w->actionRegistry()->action(ActionRegistry::Id::SwitchCredentials)->trigger();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(!before || !before->isVisible());
     }
 
     void everyControlHasAnAccessibleName()
