@@ -369,9 +369,10 @@ void ExportDialog::loadSettings()
     m_ui->bomCheck->setChecked(s.value(QStringLiteral("bom"), false).toBool());
     m_ui->formulaGuardCheck->setChecked(s.value(QStringLiteral("formulaGuard"), true).toBool());
     QString dir = s.value(QStringLiteral("folder")).toString();
+    // A fresh account may have no Documents folder: offer only a folder that exists.
     if (dir.isEmpty() || !QFileInfo(dir).isDir())
         dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    if (dir.isEmpty())
+    if (dir.isEmpty() || !QFileInfo(dir).isDir())
         dir = QDir::homePath();
     m_ui->fileEdit->setText(QDir(dir).filePath(
         QStringLiteral("contracts-%1.csv").arg(QDate::currentDate().toString(Qt::ISODate))));
@@ -435,6 +436,14 @@ bool ExportDialog::startExport()
     };
     if (path.isEmpty())
         return refuse(tr("Choose a file to write first."));
+    // Said before any request is spent, not after the first page.
+    const QFileInfo folder(QFileInfo(path).absolutePath());
+    if (!folder.isDir())
+        return refuse(tr("The folder %1 does not exist. Choose another file.")
+                          .arg(QDir::toNativeSeparators(folder.absoluteFilePath())));
+    if (!folder.isWritable())
+        return refuse(tr("You cannot write to the folder %1. Choose another file.")
+                          .arg(QDir::toNativeSeparators(folder.absoluteFilePath())));
     if (!m_client)
         return refuse(tr("Sign in first: the export needs the API."));
     if (scope() == Scope::Loaded && m_loadedKeys.isEmpty())
@@ -494,10 +503,11 @@ void ExportDialog::showProgressPage()
 
 void ExportDialog::setButtonsFor(ExportJob::State state)
 {
+    // After a failure, Cancel only makes sense while there is something to resume (it discards it).
+    const bool resumable = m_job && m_job->canResume();
     m_ui->cancelButton->setVisible(state == ExportJob::State::Running ||
-                                   state == ExportJob::State::Failed);
-    m_ui->resumeButton->setVisible(state == ExportJob::State::Failed && m_job &&
-                                   m_job->canResume());
+                                   (state == ExportJob::State::Failed && resumable));
+    m_ui->resumeButton->setVisible(state == ExportJob::State::Failed && resumable);
     m_ui->openFolderButton->setVisible(state == ExportJob::State::Finished);
     m_ui->doneButton->setVisible(state != ExportJob::State::Running);
 }

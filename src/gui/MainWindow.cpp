@@ -424,8 +424,8 @@ void MainWindow::updateEmptyState()
         html = tr("<h2>Sign in to browse contracts</h2>"
                   "<p><a href='tango:sign-in'>Sign in…</a> with a Tango API key (create or copy "
                   "yours on your <a href='https://tango.makegov.com/accounts/profile/'>Tango "
-                  "account page</a>) or with your browser (OAuth2). The same is under "
-                  "Account → Sign in…. Scripts can also start the app with "
+                  "account page</a>) or with your browser (OAuth2); the Account menu offers the "
+                  "same. Scripts can also start the app with "
                   "<code>TANGO_API_KEY</code> set.</p>"
                   "<p>No account yet? Run <code>tango-explorer --demo</code> to try everything "
                   "on synthetic data served from this computer.</p>");
