@@ -107,9 +107,9 @@ int runExport(int argc, char **argv)
     const QCommandLineOption header(
         QStringLiteral("header"), tr("Header row: field paths as given (default) or human titles."),
         QStringLiteral("titles|paths"));
-    const QCommandLineOption formulaGuard(
-        QStringLiteral("formula-guard"),
-        tr("Prefix ' to text cells starting with = + - @ so spreadsheets do not run them."));
+    const QCommandLineOption formulaGuard(QStringLiteral("formula-guard"),
+                                          tr("Prefix ' to text cells starting with = + - @, tab or "
+                                             "CR so spreadsheets do not run them."));
     const QCommandLineOption pageSize(QStringLiteral("page-size"),
                                       tr("Rows per request, 1 to 100 (default 100)."), tr("N"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), tr("No progress output."));
