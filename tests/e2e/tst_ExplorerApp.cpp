@@ -14,7 +14,8 @@
 #include "sandbox/SandboxServer.h"
 #include "util/ManualClock.h"
 
-#include "../support/TestPaths.h"
+#include "ScratchHome.h"
+#include "TestPaths.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -24,6 +25,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -40,8 +42,7 @@ private:
     {
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         e.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        e.insert(QStringLiteral("HOME"), home.path());
-        e.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
+        useScratchHome(e, home.path());
         e.insert(QStringLiteral("TANGO_EXPLORER_REPORT_FIRST_PAINT"), QStringLiteral("1"));
         e.remove(QStringLiteral("TANGO_API_KEY"));
         e.remove(QStringLiteral("TANGO_BASE_URL"));
@@ -61,6 +62,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        // The windows built in this process keep their dialogs' choices (export) in QSettings:
+        // never in the user's own settings.
+        QStandardPaths::setTestModeEnabled(true);
         if (!QFileInfo::exists(exe()))
             QSKIP("tango-explorer is not built");
     }

@@ -3,12 +3,14 @@
 #include "export/ExportJob.h"
 #include "sandbox/SandboxServer.h"
 
+#include "ScratchHome.h"
 #include "TestPaths.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -137,12 +139,16 @@ private:
     }
 
     QString m_binary;
+    // The child's home: whatever the binary keeps (settings, caches) stays out of the user's.
+    QTemporaryDir m_home;
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_key = SandboxOptions().apiKey;
 };
 
 void tst_ExportCli::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_home.isValid());
     m_binary = binaryDir() + QStringLiteral("/src/app/tango-explorer");
     QVERIFY2(QFileInfo(m_binary).isExecutable(), qPrintable(m_binary));
 }
@@ -178,6 +184,7 @@ std::unique_ptr<QProcess> tst_ExportCli::launch(const QStringList &args, const Q
     env.remove(QStringLiteral("DISPLAY"));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
     env.remove(QStringLiteral("QT_QPA_PLATFORM")); // proves it needs no display
+    useScratchHome(env, m_home.path());
     if (!key.isNull())
         env.insert(QStringLiteral("TANGO_API_KEY"), key);
     p->setProcessEnvironment(env);

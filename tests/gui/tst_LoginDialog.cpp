@@ -29,6 +29,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTcpServer>
@@ -113,6 +114,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        // The main windows built here open dialogs that keep their choices in QSettings (export):
+        // never in the user's own settings.
+        QStandardPaths::setTestModeEnabled(true);
         m_server = std::make_unique<SandboxServer>();
         QString error;
         QVERIFY2(m_server->listen(0, &error), qPrintable(error));

@@ -15,6 +15,7 @@
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 #include "MessageCapture.h"
@@ -91,6 +92,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        // Besides the throw-away HOME of run-in-keyring.sh: nothing here may reach the user's
+        // settings, even when the test is started by hand.
+        QStandardPaths::setTestModeEnabled(true);
         if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
             QSKIP("needs a session bus: run through run-in-keyring.sh (ctest does)");
         m_server = std::make_unique<SandboxServer>();
