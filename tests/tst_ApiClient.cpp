@@ -5,6 +5,7 @@
 #include "sandbox/SandboxServer.h"
 #include "util/ManualClock.h"
 
+#include "ClosedPort.h"
 #include "MessageCapture.h"
 
 #include <QDeadlineTimer>
@@ -84,15 +85,6 @@ QByteArray headerValue(const QByteArray &request, const QByteArray &name)
             return line.mid(colon + 1).trimmed();
     }
     return {};
-}
-
-// A loopback port that was free a moment ago and is closed now: connections are refused.
-quint16 closedPort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost))
-        return 0;
-    return probe.serverPort();
 }
 
 RetryPolicy fastRetries(int retries = 3)

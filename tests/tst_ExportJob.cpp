@@ -5,7 +5,11 @@
 #include "sandbox/SandboxServer.h"
 #include "util/ManualClock.h"
 
+#include "ClockPump.h"
+#include "CsvRows.h"
 #include "FailingDevice.h"
+#include "SandboxLog.h"
+#include "SandboxSession.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -20,115 +24,12 @@ using namespace tango;
 
 namespace {
 
-// Minimal RFC 4180 reader for checking what the job wrote (quotes, doubled quotes, CRLF).
-QVector<QStringList> parseCsv(const QByteArray &bytes, QChar delimiter = QLatin1Char(','))
-{
-    QString text = QString::fromUtf8(bytes);
-    if (text.startsWith(QChar(0xFEFF)))
-        text.remove(0, 1);
-    QVector<QStringList> rows;
-    QStringList row;
-    QString cell;
-    bool quoted = false;
-    bool any = false;
-    for (int i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (quoted) {
-            if (c == QLatin1Char('"')) {
-                if (i + 1 < text.size() && text.at(i + 1) == QLatin1Char('"')) {
-                    cell += c;
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                cell += c;
-            }
-            continue;
-        }
-        if (c == QLatin1Char('"')) {
-            quoted = true;
-            any = true;
-        } else if (c == delimiter) {
-            row.append(cell);
-            cell.clear();
-            any = true;
-        } else if (c == QLatin1Char('\r')) {
-            continue;
-        } else if (c == QLatin1Char('\n')) {
-            row.append(cell);
-            rows.append(row);
-            row.clear();
-            cell.clear();
-            any = false;
-        } else {
-            cell += c;
-            any = true;
-        }
-    }
-    if (any) {
-        row.append(cell);
-        rows.append(row);
-    }
-    return rows;
-}
-
 QByteArray readAll(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return f.readAll();
-}
-
-// First column of every data row (the header skipped).
-QStringList firstColumn(const QVector<QStringList> &rows)
-{
-    QStringList out;
-    for (int i = 1; i < rows.size(); ++i)
-        out.append(rows.at(i).value(0));
-    return out;
-}
-
-// Moves a ManualClock to its next due callback whenever one is pending, so retry backoffs and
-// 429 waits pass at once while keeping their order.
-class ClockPump : public QObject
-{
-public:
-    explicit ClockPump(ManualClock *clock)
-        : m_clock(clock)
-    {
-        m_timer.setInterval(1);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            if (m_clock->pendingCount() > 0)
-                m_clock->advance(qMax<qint64>(0, m_clock->nextDueMs() - m_clock->nowMs()));
-        });
-        m_timer.start();
-    }
-
-private:
-    ManualClock *m_clock;
-    QTimer m_timer;
-};
-
-int countStatus(const QVector<SandboxServer::LogEntry> &log, int status)
-{
-    int n = 0;
-    for (const auto &e : log) {
-        if (e.status == status && e.path.startsWith(QLatin1String("/api/")))
-            ++n;
-    }
-    return n;
-}
-
-int apiRequests(const QVector<SandboxServer::LogEntry> &log)
-{
-    int n = 0;
-    for (const auto &e : log) {
-        if (e.path.startsWith(QLatin1String("/api/")))
-            ++n;
-    }
-    return n;
 }
 
 } // namespace
@@ -160,7 +61,6 @@ private slots:
     void serverRejectsUnknownColumnWithoutRetrying();
 
 private:
-    std::unique_ptr<SandboxServer> makeServer(SandboxOptions o = {});
     void makeClient(SandboxServer *server, Clock *clock);
     QString outPath(const QString &name = QStringLiteral("out.csv")) const
     {
@@ -190,25 +90,14 @@ void tst_ExportJob::cleanup()
     m_dir.reset();
 }
 
-std::unique_ptr<SandboxServer> tst_ExportJob::makeServer(SandboxOptions o)
-{
-    auto server = std::make_unique<SandboxServer>(o);
-    QString error;
-    if (!server->listen(0, &error))
-        qWarning("sandbox: %s", qPrintable(error));
-    return server;
-}
-
 void tst_ExportJob::makeClient(SandboxServer *server, Clock *clock)
 {
-    m_client = std::make_unique<ApiClient>(nullptr, clock);
-    QVERIFY(m_client->setBaseUrl(server->baseUrl()));
-    m_client->setCredentials(std::make_shared<ApiKeyCredentials>(server->options().apiKey));
     RetryPolicy p;
     p.baseDelayMs = 20;
     p.maxDelayMs = 100;
     p.jitter = 0;
-    m_client->setRetryPolicy(p);
+    m_client = SandboxSession::clientFor(*server, p, clock);
+    QVERIFY(m_client);
     m_client->setTransferTimeoutMs(5000);
 }
 
@@ -229,7 +118,7 @@ void tst_ExportJob::cleanWalkWritesEveryRowInOrder()
 {
     SandboxOptions o;
     o.rows = 250;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     QVERIFY(server->isListening());
     makeClient(server.get(), m_clock.get());
 
@@ -254,7 +143,7 @@ void tst_ExportJob::cleanWalkWritesEveryRowInOrder()
 
     // Three pages of 100, 100, 50; the later ones by the body's cursor.
     const auto log = server->requestLog();
-    QCOMPARE(apiRequests(log), 3);
+    QCOMPARE(countApiRequests(log), 3);
     QVERIFY(!log.at(0).query.hasQueryItem(QStringLiteral("cursor")));
     QVERIFY(log.at(1).query.hasQueryItem(QStringLiteral("cursor")));
     QCOMPARE(log.at(0).query.queryItemValue(QStringLiteral("limit")), QStringLiteral("100"));
@@ -273,7 +162,7 @@ void tst_ExportJob::titlesHeaderDelimiterAndBom()
 {
     SandboxOptions o;
     o.rows = 30;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
@@ -321,7 +210,7 @@ void tst_ExportJob::faultOnAPageStillGivesTheExactFile()
 
     SandboxOptions o;
     o.rows = 500;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
     // Page 3 onwards: the third /api/ request and, for repeated faults, its retries.
     for (int i = 0; i < times; ++i)
@@ -346,8 +235,8 @@ void tst_ExportJob::faultOnAPageStillGivesTheExactFile()
 
     const auto log = server->requestLog();
     // The fault did happen: more requests than the 10 pages.
-    QVERIFY2(apiRequests(log) > 10 || fault == SandboxServer::Fault::Delay,
-             qPrintable(QString::number(apiRequests(log))));
+    QVERIFY2(countApiRequests(log) > 10 || fault == SandboxServer::Fault::Delay,
+             qPrintable(QString::number(countApiRequests(log))));
     if (statusSeen >= 0)
         QVERIFY(countStatus(log, statusSeen) >= 1);
     if (fault != SandboxServer::Fault::Delay)
@@ -372,7 +261,7 @@ void tst_ExportJob::pacingUnderSmallBurstWindowDrawsNo429()
     o.rows = 250;
     o.burstLimit = 10;
     o.burstWindowSeconds = 1;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     server->setClock(Clock::system());
     makeClient(server.get(), Clock::system());
     // The sandbox rounds its reset up to whole seconds, so the pacer's safety margin would only
@@ -391,7 +280,7 @@ void tst_ExportJob::pacingUnderSmallBurstWindowDrawsNo429()
     const qint64 elapsed = t.elapsed();
 
     const auto log = server->requestLog();
-    QCOMPARE(apiRequests(log), 25);
+    QCOMPARE(countApiRequests(log), 25);
     QCOMPARE(countStatus(log, 429), 0);
     QCOMPARE(job.progress().rateLimited, 0);
     QCOMPARE(job.progress().retries, 0);
@@ -407,7 +296,7 @@ void tst_ExportJob::exhaustedDailyWindowStopsWithQuotaExhausted()
     SandboxOptions o;
     o.rows = 1000;
     o.dailyLimit = 3;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
@@ -424,14 +313,14 @@ void tst_ExportJob::exhaustedDailyWindowStopsWithQuotaExhausted()
     QCOMPARE(job.progress().rowsWritten, 300);
     // No file yet; and no waiting for the reset: at most one refused request went out.
     QVERIFY(!QFileInfo::exists(outPath()));
-    QVERIFY(apiRequests(server->requestLog()) <= 4);
+    QVERIFY(countApiRequests(server->requestLog()) <= 4);
 }
 
 void tst_ExportJob::cancelLeavesNothingAtTheDestination()
 {
     SandboxOptions o;
     o.rows = 1000;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
@@ -450,16 +339,16 @@ void tst_ExportJob::cancelLeavesNothingAtTheDestination()
     QVERIFY(QDir(m_dir->path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
     QVERIFY(!job.canResume());
     // Nothing else goes out after the cancel.
-    const int sent = apiRequests(server->requestLog());
+    const int sent = countApiRequests(server->requestLog());
     QTest::qWait(100);
-    QCOMPARE(apiRequests(server->requestLog()), sent);
+    QCOMPARE(countApiRequests(server->requestLog()), sent);
 }
 
 void tst_ExportJob::resumeAfterServerWentAwayGivesTheExactFile()
 {
     SandboxOptions o;
     o.rows = 500;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     const quint16 port = server->port();
     makeClient(server.get(), m_clock.get());
     const QStringList expected = server->keysInDefaultOrder();
@@ -498,7 +387,7 @@ void tst_ExportJob::resumeAfterRetriesExhaustedGivesTheExactFile()
 {
     SandboxOptions o;
     o.rows = 300;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
@@ -525,7 +414,7 @@ void tst_ExportJob::maxRowsLimitsRowsAndRequests()
 {
     SandboxOptions o;
     o.rows = 1000;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
@@ -540,7 +429,7 @@ void tst_ExportJob::maxRowsLimitsRowsAndRequests()
     const QStringList keys = firstColumn(parseCsv(readAll(outPath())));
     QCOMPARE(keys.size(), 150);
     const auto log = server->requestLog();
-    QCOMPARE(apiRequests(log), 2);
+    QCOMPARE(countApiRequests(log), 2);
     QCOMPARE(log.at(1).query.queryItemValue(QStringLiteral("limit")), QStringLiteral("50"));
     QCOMPARE(log.at(0).query.queryItemValue(QStringLiteral("ordering")),
              QStringLiteral("-obligated"));
@@ -551,7 +440,7 @@ void tst_ExportJob::keysAreWrittenInTheGivenOrder()
 {
     SandboxOptions o;
     o.rows = 300;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
     const QStringList all = server->keysInDefaultOrder();
     QStringList wanted;
@@ -567,7 +456,7 @@ void tst_ExportJob::keysAreWrittenInTheGivenOrder()
     QVERIFY2(runToEnd(job), qPrintable(job.errorString()));
     wanted.removeAt(5);
     QCOMPARE(firstColumn(parseCsv(readAll(outPath()))), wanted);
-    QCOMPARE(apiRequests(server->requestLog()), 2);
+    QCOMPARE(countApiRequests(server->requestLog()), 2);
     QVERIFY(server->requestLog().first().query.hasQueryItem(QStringLiteral("key")));
 }
 
@@ -626,7 +515,7 @@ void tst_ExportJob::writeErrorOnDeviceEndsWithClearError()
 {
     SandboxOptions o;
     o.rows = 500;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
 
     FailingDevice device(3000);
@@ -643,7 +532,7 @@ void tst_ExportJob::writeErrorOnDeviceEndsWithClearError()
              qPrintable(job.errorString()));
     QVERIFY(!job.canResume());
     // It stopped asking the server after the failure.
-    QVERIFY(apiRequests(server->requestLog()) <= 2);
+    QVERIFY(countApiRequests(server->requestLog()) <= 2);
 }
 
 void tst_ExportJob::unwritablePathEndsWithClearError()
@@ -696,7 +585,7 @@ void tst_ExportJob::badInputs()
     {
         SandboxOptions o;
         o.rows = 10;
-        auto server = makeServer(o);
+        auto server = SandboxSession::startServer(o);
         makeClient(server.get(), m_clock.get());
         ExportJob job; // an unknown filter is refused before any request
         ContractQuery q;
@@ -706,7 +595,7 @@ void tst_ExportJob::badInputs()
         job.setOutputPath(outPath());
         QVERIFY(!job.start());
         QCOMPARE(job.lastError().kind(), ApiError::Kind::InvalidRequest);
-        QCOMPARE(apiRequests(server->requestLog()), 0);
+        QCOMPARE(countApiRequests(server->requestLog()), 0);
         QVERIFY(!job.canResume());
     }
     {
@@ -723,7 +612,7 @@ void tst_ExportJob::serverRejectsUnknownColumnWithoutRetrying()
 {
     SandboxOptions o;
     o.rows = 10;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
     ExportJob job;
     job.setApiClient(m_client.get());
@@ -732,7 +621,7 @@ void tst_ExportJob::serverRejectsUnknownColumnWithoutRetrying()
     job.setOutputPath(outPath());
     QVERIFY(!runToEnd(job));
     QCOMPARE(job.lastError().kind(), ApiError::Kind::BadRequest);
-    QCOMPARE(apiRequests(server->requestLog()), 1);
+    QCOMPARE(countApiRequests(server->requestLog()), 1);
     QVERIFY(!QFileInfo::exists(outPath()));
 }
 

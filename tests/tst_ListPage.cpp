@@ -1,6 +1,6 @@
 #include "api/ListPage.h"
 
-#include "TestPaths.h"
+#include "RecordedCassettes.h"
 
 #include <QDir>
 
@@ -110,32 +110,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QJsonObject>("body");
-        const QString dir = sharedDir();
-        if (dir.isEmpty())
+        if (RecordedCassettes::dir().isEmpty())
             QSKIP("no shared folder with recorded responses");
-        const QDir cassettes(dir + QStringLiteral("/tango-api/cassettes"));
+        bool ok = false;
+        const auto recorded = RecordedCassettes::interactions(&ok);
+        QVERIFY(ok);
         int rows = 0;
-        for (const QString &name : cassettes.entryList({QStringLiteral("*.json")}, QDir::Files)) {
-            QFile f(cassettes.filePath(name));
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            const QJsonArray interactions = QJsonDocument::fromJson(f.readAll())
-                                                .object()
-                                                .value(QLatin1String("interactions"))
-                                                .toArray();
-            for (int i = 0; i < interactions.size(); ++i) {
-                const QJsonObject o = interactions.at(i).toObject();
-                const QJsonObject response = o.value(QLatin1String("response")).toObject();
-                const QJsonObject body = response.value(QLatin1String("body")).toObject();
-                if (response.value(QLatin1String("status")).toInt() != 200 ||
-                    !body.contains(QLatin1String("results")))
-                    continue; // detail objects and errors
-                QTest::addRow("%s#%d", qPrintable(name), i) << o.value(QLatin1String("request"))
-                                                                   .toObject()
-                                                                   .value(QLatin1String("url"))
-                                                                   .toString()
-                                                            << body;
-                ++rows;
-            }
+        for (const auto &x : recorded) {
+            const QJsonObject body = x.response.value(QLatin1String("body")).toObject();
+            if (x.response.value(QLatin1String("status")).toInt() != 200 ||
+                !body.contains(QLatin1String("results")))
+                continue; // detail objects and errors
+            QTest::addRow("%s#%d", qPrintable(x.file), x.index)
+                << x.request.value(QLatin1String("url")).toString() << body;
+            ++rows;
         }
         if (rows == 0)
             QSKIP("no recorded list responses");

@@ -17,19 +17,10 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include "ClosedPort.h"
 #include "MessageCapture.h"
 
 using namespace tango;
-
-// A loopback port that nothing listens on (another process may own any fixed number).
-static quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    const quint16 port = probe.serverPort();
-    probe.close();
-    return port;
-}
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include "api/RateLimitSnapshot.h"
 
-#include "TestPaths.h"
+#include "RecordedCassettes.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -218,26 +218,16 @@ private Q_SLOTS:
     void recordedHeaders_data()
     {
         QTest::addColumn<QJsonObject>("headers");
-        const QString dir = sharedDir();
-        if (dir.isEmpty())
+        if (RecordedCassettes::dir().isEmpty())
             QSKIP("no shared folder with recorded responses");
-        const QDir cassettes(dir + QStringLiteral("/tango-api/cassettes"));
-        const QStringList files = cassettes.entryList({QStringLiteral("*.json")}, QDir::Files);
-        if (files.isEmpty())
+        bool ok = false;
+        const auto recorded = RecordedCassettes::interactions(&ok);
+        QVERIFY(ok);
+        if (recorded.isEmpty())
             QSKIP("no recorded responses");
-        for (const QString &name : files) {
-            QFile f(cassettes.filePath(name));
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            const QJsonArray interactions = QJsonDocument::fromJson(f.readAll())
-                                                .object()
-                                                .value(QLatin1String("interactions"))
-                                                .toArray();
-            for (int i = 0; i < interactions.size(); ++i) {
-                const QJsonObject response =
-                    interactions.at(i).toObject().value(QLatin1String("response")).toObject();
-                QTest::addRow("%s#%d", qPrintable(name), i)
-                    << response.value(QLatin1String("headers")).toObject();
-            }
+        for (const auto &x : recorded) {
+            QTest::addRow("%s#%d", qPrintable(x.file), x.index)
+                << x.response.value(QLatin1String("headers")).toObject();
         }
     }
     void recordedHeaders()

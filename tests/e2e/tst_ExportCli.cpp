@@ -3,6 +3,9 @@
 #include "export/ExportJob.h"
 #include "sandbox/SandboxServer.h"
 
+#include "CsvRows.h"
+#include "SandboxLog.h"
+#include "SandboxSession.h"
 #include "ScratchHome.h"
 #include "TestPaths.h"
 
@@ -20,76 +23,6 @@
 using namespace tango;
 
 namespace {
-
-QVector<QStringList> parseCsv(const QByteArray &bytes, QChar delimiter = QLatin1Char(','))
-{
-    QString text = QString::fromUtf8(bytes);
-    if (text.startsWith(QChar(0xFEFF)))
-        text.remove(0, 1);
-    QVector<QStringList> rows;
-    QStringList row;
-    QString cell;
-    bool quoted = false;
-    bool any = false;
-    for (int i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (quoted) {
-            if (c == QLatin1Char('"')) {
-                if (i + 1 < text.size() && text.at(i + 1) == QLatin1Char('"')) {
-                    cell += c;
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                cell += c;
-            }
-            continue;
-        }
-        if (c == QLatin1Char('"')) {
-            quoted = true;
-            any = true;
-        } else if (c == delimiter) {
-            row.append(cell);
-            cell.clear();
-            any = true;
-        } else if (c == QLatin1Char('\r')) {
-            continue;
-        } else if (c == QLatin1Char('\n')) {
-            row.append(cell);
-            rows.append(row);
-            row.clear();
-            cell.clear();
-            any = false;
-        } else {
-            cell += c;
-            any = true;
-        }
-    }
-    if (any) {
-        row.append(cell);
-        rows.append(row);
-    }
-    return rows;
-}
-
-QStringList firstColumn(const QVector<QStringList> &rows)
-{
-    QStringList out;
-    for (int i = 1; i < rows.size(); ++i)
-        out.append(rows.at(i).value(0));
-    return out;
-}
-
-QVector<SandboxServer::LogEntry> apiLog(const SandboxServer &s)
-{
-    QVector<SandboxServer::LogEntry> out;
-    for (const auto &e : s.requestLog()) {
-        if (e.path.startsWith(QLatin1String("/api/")))
-            out.append(e);
-    }
-    return out;
-}
 
 struct Result
 {
@@ -131,7 +64,6 @@ private:
     QStringList baseArgs(const SandboxServer &server, const QString &out) const;
     std::unique_ptr<QProcess> launch(const QStringList &args, const QString &key) const;
     Result run(const QStringList &args, const QString &key, int timeoutMs = 30000) const;
-    std::unique_ptr<SandboxServer> makeServer(SandboxOptions o) const;
     QString outPath() const { return m_dir->filePath(QStringLiteral("out.csv")); }
     bool dirIsEmpty() const
     {
@@ -157,14 +89,6 @@ void tst_ExportCli::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-}
-
-std::unique_ptr<SandboxServer> tst_ExportCli::makeServer(SandboxOptions o) const
-{
-    auto s = std::make_unique<SandboxServer>(o);
-    if (!s->listen())
-        qWarning("sandbox did not listen");
-    return s;
 }
 
 QStringList tst_ExportCli::baseArgs(const SandboxServer &server, const QString &out) const
@@ -228,7 +152,7 @@ void tst_ExportCli::exportsEveryRowInOrder()
 {
     SandboxOptions o;
     o.rows = 250;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     const Result r = run(baseArgs(*server, outPath()), m_key);
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QCOMPARE(r.status, QProcess::NormalExit);
@@ -251,7 +175,7 @@ void tst_ExportCli::columnsAndHeaderPathsAsGiven()
 {
     SandboxOptions o;
     o.rows = 40;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     QStringList args = baseArgs(*server, outPath());
     args << QStringLiteral("--columns")
          << QStringLiteral("piid, key,recipient.display_name,total_contract_value")
@@ -279,7 +203,7 @@ void tst_ExportCli::headerTitlesDelimiterBomAndQuiet()
 {
     SandboxOptions o;
     o.rows = 5;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     QStringList args = baseArgs(*server, outPath());
     args << QStringLiteral("--columns") << QStringLiteral("key,piid") << QStringLiteral("--header")
          << QStringLiteral("titles") << QStringLiteral("--delimiter") << QStringLiteral("tab")
@@ -301,7 +225,7 @@ void tst_ExportCli::maxRowsStopsEarly()
 {
     SandboxOptions o;
     o.rows = 1000;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     QStringList args = baseArgs(*server, outPath());
     args << QStringLiteral("--max-rows") << QStringLiteral("120") << QStringLiteral("--columns")
          << QStringLiteral("key");
@@ -320,7 +244,7 @@ void tst_ExportCli::filtersOrderingAndSearchReachTheServer()
 {
     SandboxOptions o;
     o.rows = 300;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     QStringList args = baseArgs(*server, outPath());
     args << QStringLiteral("--filter") << QStringLiteral("award_date_gte=2020-01-01")
          << QStringLiteral("--filter") << QStringLiteral("award_type=A")
@@ -399,7 +323,7 @@ void tst_ExportCli::usageErrors()
 
 void tst_ExportCli::unknownFilterListsTheValidOnes()
 {
-    auto server = makeServer({});
+    auto server = SandboxSession::startServer({});
     QStringList args = baseArgs(*server, outPath());
     args << QStringLiteral("--filter") << QStringLiteral("vendor=ACME");
     const Result r = run(args, m_key);
@@ -423,7 +347,7 @@ void tst_ExportCli::rejectedKeyExitsWith3()
 {
     QFETCH(QString, key);
     QFETCH(QString, status);
-    auto server = makeServer({});
+    auto server = SandboxSession::startServer({});
     const Result r = run(baseArgs(*server, outPath()), key);
     QCOMPARE(r.exitCode, 3);
     QVERIFY2(r.err.contains(status), qPrintable(r.err));
@@ -434,7 +358,7 @@ void tst_ExportCli::rejectedKeyExitsWith3()
 
 void tst_ExportCli::missingKeyExitsWith3()
 {
-    auto server = makeServer({});
+    auto server = SandboxSession::startServer({});
     const Result r = run(baseArgs(*server, outPath()), QString());
     QCOMPARE(r.exitCode, 3);
     QVERIFY2(r.err.contains(QLatin1String("TANGO_API_KEY")), qPrintable(r.err));
@@ -447,7 +371,7 @@ void tst_ExportCli::exhaustedDailyQuotaExitsWith4()
     SandboxOptions o;
     o.rows = 1000;
     o.dailyLimit = 2;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     QStringList args = baseArgs(*server, outPath());
     args << QStringLiteral("--columns") << QStringLiteral("key");
     const Result r = run(args, m_key, 20000);
@@ -461,7 +385,7 @@ void tst_ExportCli::otherFailureExitsWith5()
 {
     SandboxOptions o;
     o.rows = 50;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     QStringList args = baseArgs(*server, outPath());
     args << QStringLiteral("--columns") << QStringLiteral("key,no_such_field");
     const Result r = run(args, m_key);
@@ -472,7 +396,7 @@ void tst_ExportCli::otherFailureExitsWith5()
 
 void tst_ExportCli::unwritableOutputExitsWith5()
 {
-    auto server = makeServer({});
+    auto server = SandboxSession::startServer({});
     const QString out = m_dir->filePath(QStringLiteral("no-such-folder/out.csv"));
     const Result r = run(baseArgs(*server, out), m_key);
     QCOMPARE(r.exitCode, 5);
@@ -493,7 +417,7 @@ void tst_ExportCli::interruptExitsWith130()
     QFETCH(int, signal);
     SandboxOptions o;
     o.rows = 5000;
-    auto server = makeServer(o);
+    auto server = SandboxSession::startServer(o);
     // Slow pages, so the export is surely running when the signal comes.
     server->faultEvery(SandboxServer::Fault::Delay, 1000, 150);
     QStringList args = baseArgs(*server, outPath());

@@ -5,6 +5,9 @@
 #include "contracts/ContractFields.h"
 #include "sandbox/SandboxServer.h"
 
+#include "SandboxLog.h"
+#include "SandboxSession.h"
+
 #include <QAbstractItemModelTester>
 #include <QBrush>
 #include <QSignalSpy>
@@ -17,68 +20,43 @@ class tst_ContractsModel : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<SandboxServer> m_server;
-    std::unique_ptr<ApiClient> m_client;
+    SandboxSession m_sandbox;
 
-    QVector<SandboxServer::LogEntry> contractLists() const
-    {
-        QVector<SandboxServer::LogEntry> out;
-        for (const auto &e : m_server->requestLog())
-            if (e.path == QLatin1String("/api/contracts/"))
-                out << e;
-        return out;
-    }
-    static QString item(const SandboxServer::LogEntry &e, const QString &name)
-    {
-        return e.query.queryItemValue(name, QUrl::FullyDecoded);
-    }
+    SandboxLogEntries contractLists() const { return contractListLog(*m_sandbox.server()); }
     int columnOf(const ContractsModel &m, const QString &path) { return m.columns().indexOf(path); }
 
 private Q_SLOTS:
     void initTestCase() { QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); }
-    void init()
-    {
-        m_server = std::make_unique<SandboxServer>();
-        QVERIFY(m_server->listen());
-        m_client = std::make_unique<ApiClient>();
-        QVERIFY(m_client->setBaseUrl(m_server->baseUrl()));
-        m_client->setCredentials(std::make_shared<ApiKeyCredentials>(m_server->options().apiKey));
-        m_client->setRetryPolicy(RetryPolicy::none());
-    }
-    void cleanup()
-    {
-        m_client.reset();
-        m_server.reset();
-    }
+    void init() { QVERIFY(m_sandbox.start()); }
+    void cleanup() { m_sandbox.stop(); }
 
     void firstPageRequestsVisibleShapeAndLimit()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.reload();
         QVERIFY(loaded.wait(10000));
         const auto log = contractLists();
         QCOMPARE(log.size(), 1);
-        QCOMPARE(item(log[0], QStringLiteral("limit")), QStringLiteral("100"));
-        QCOMPARE(item(log[0], QStringLiteral("shape")),
+        QCOMPARE(queryItem(log[0], QStringLiteral("limit")), QStringLiteral("100"));
+        QCOMPARE(queryItem(log[0], QStringLiteral("shape")),
                  QStringLiteral("key,") +
                      ContractFields::shapeFor(ContractFields::defaultColumns()));
-        QVERIFY(item(log[0], QStringLiteral("shape")).startsWith(QLatin1String("key,")));
+        QVERIFY(queryItem(log[0], QStringLiteral("shape")).startsWith(QLatin1String("key,")));
         QVERIFY(!log[0].query.hasQueryItem(QStringLiteral("cursor")));
         QCOMPARE(log[0].credentials, QStringLiteral("api-key"));
         QCOMPARE(model.loadedCount(), 100);
         QCOMPARE(model.rowCount(), 100);
         QCOMPARE(model.columnCount(), ContractFields::defaultColumns().size());
-        QCOMPARE(model.keyAt(0), m_server->keysInDefaultOrder().at(0));
-        QCOMPARE(model.keyAt(99), m_server->keysInDefaultOrder().at(99));
-        QCOMPARE(
-            model.statusText(),
-            QStringLiteral("Loaded 100 of about %1").arg(QLocale().toString(m_server->rowCount())));
+        QCOMPARE(model.keyAt(0), m_sandbox.server()->keysInDefaultOrder().at(0));
+        QCOMPARE(model.keyAt(99), m_sandbox.server()->keysInDefaultOrder().at(99));
+        QCOMPARE(model.statusText(), QStringLiteral("Loaded 100 of about %1")
+                                         .arg(QLocale().toString(m_sandbox.server()->rowCount())));
     }
 
     void modelStaysConsistentWhilePaging()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         // The tester checks every signal; it also calls fetchMore() itself, like a view.
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -97,7 +75,7 @@ private Q_SLOTS:
 
     void fetchMoreFollowsTheCursor()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.reload();
         QVERIFY(loaded.wait(10000));
@@ -106,17 +84,18 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(10000));
         const auto log = contractLists();
         QCOMPARE(log.size(), 2);
-        QVERIFY(!item(log[1], QStringLiteral("cursor")).isEmpty());
-        QCOMPARE(item(log[1], QStringLiteral("shape")), item(log[0], QStringLiteral("shape")));
+        QVERIFY(!queryItem(log[1], QStringLiteral("cursor")).isEmpty());
+        QCOMPARE(queryItem(log[1], QStringLiteral("shape")),
+                 queryItem(log[0], QStringLiteral("shape")));
         QCOMPARE(model.loadedCount(), 200);
-        const QStringList keys = m_server->keysInDefaultOrder();
+        const QStringList keys = m_sandbox.server()->keysInDefaultOrder();
         for (int r = 0; r < 200; r += 37)
             QCOMPARE(model.keyAt(r), keys.at(r));
     }
 
     void neverMoreThanOneRequestInFlight()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.reload();
         QVERIFY(model.isLoading());
@@ -134,9 +113,9 @@ private Q_SLOTS:
 
     void staleReplyOfOldQueryIsDropped()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
-        m_server->scriptFault(1, SandboxServer::Fault::Delay, 400);
+        m_sandbox.server()->scriptFault(1, SandboxServer::Fault::Delay, 400);
         model.reload();
         QVERIFY(model.isLoading());
         ContractQuery q = model.query();
@@ -159,7 +138,7 @@ private Q_SLOTS:
 
     void sortSendsOrderingToTheServer()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.reload();
         QVERIFY(loaded.wait(10000));
@@ -168,7 +147,7 @@ private Q_SLOTS:
         model.sort(col, Qt::DescendingOrder);
         QVERIFY(loaded.wait(10000));
         const auto log = contractLists();
-        QCOMPARE(item(log.last(), QStringLiteral("ordering")),
+        QCOMPARE(queryItem(log.last(), QStringLiteral("ordering")),
                  QStringLiteral("-total_contract_value"));
         double previous = 1e300;
         for (int r = 0; r < model.loadedCount(); ++r) {
@@ -182,7 +161,7 @@ private Q_SLOTS:
 
     void nonSortableColumnSendsNothing()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.reload();
         QVERIFY(loaded.wait(10000));
@@ -198,14 +177,14 @@ private Q_SLOTS:
 
     void columnsDecideTheShape()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.setColumns({QStringLiteral("obligated"), QStringLiteral("piid"),
                           QStringLiteral("awarding_office.agency_name")});
         QVERIFY(loaded.wait(10000));
         QCOMPARE(model.columnCount(), 3);
         const auto log = contractLists();
-        QCOMPARE(item(log.last(), QStringLiteral("shape")),
+        QCOMPARE(queryItem(log.last(), QStringLiteral("shape")),
                  QStringLiteral("key,") +
                      ContractFields::shapeFor({QStringLiteral("obligated"), QStringLiteral("piid"),
                                                QStringLiteral("awarding_office.agency_name")}));
@@ -274,7 +253,7 @@ private Q_SLOTS:
 
     void loadingRowWhileAPageIsOnItsWay()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loading(&model, &ContractsModel::loadingChanged);
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.reload();
@@ -292,12 +271,13 @@ private Q_SLOTS:
 
     void failureKeepsRowsAndRetryContinues()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         QSignalSpy failed(&model, &ContractsModel::failed);
         model.reload();
         QVERIFY(loaded.wait(10000));
-        m_server->scriptFault(m_server->apiRequestCount() + 1, SandboxServer::Fault::Http500);
+        m_sandbox.server()->scriptFault(m_sandbox.server()->apiRequestCount() + 1,
+                                        SandboxServer::Fault::Http500);
         model.fetchMore({});
         QVERIFY(failed.wait(10000));
         QCOMPARE(failed.at(0).at(0).value<ApiError>().kind(), ApiError::Kind::ServerError);
@@ -310,13 +290,13 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(10000));
         QCOMPARE(model.loadedCount(), 200);
         const auto log = contractLists();
-        QCOMPARE(item(log.last(), QStringLiteral("cursor")),
-                 item(log.at(1), QStringLiteral("cursor")));
+        QCOMPARE(queryItem(log.last(), QStringLiteral("cursor")),
+                 queryItem(log.at(1), QStringLiteral("cursor")));
     }
 
     void serverWarningsAreReported()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.setColumns({QStringLiteral("piid"), QStringLiteral("awarding_office.agency_name")});
         QVERIFY(loaded.wait(10000));
@@ -335,7 +315,7 @@ private Q_SLOTS:
 
     void lastPageSaysAllLoaded()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         QSignalSpy loaded(&model, &ContractsModel::pageLoaded);
         model.reload();
         QVERIFY(loaded.wait(10000));
@@ -352,8 +332,9 @@ private Q_SLOTS:
 
     void rejectedKeyEmitsUnauthorized()
     {
-        m_client->setCredentials(std::make_shared<ApiKeyCredentials>(QStringLiteral("wrong-key")));
-        ContractsModel model(m_client.get());
+        m_sandbox.client()->setCredentials(
+            std::make_shared<ApiKeyCredentials>(QStringLiteral("wrong-key")));
+        ContractsModel model(m_sandbox.client());
         QSignalSpy failed(&model, &ContractsModel::failed);
         model.reload();
         QVERIFY(failed.wait(10000));
@@ -365,7 +346,7 @@ private Q_SLOTS:
 
     void clearSendsNothing()
     {
-        ContractsModel model(m_client.get());
+        ContractsModel model(m_sandbox.client());
         model.clear();
         QVERIFY(!model.canFetchMore({}));
         model.fetchMore({});

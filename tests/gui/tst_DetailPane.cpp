@@ -4,6 +4,8 @@
 #include "auth/ApiKeyCredentials.h"
 #include "sandbox/SandboxServer.h"
 
+#include "SandboxSession.h"
+
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
@@ -15,37 +17,24 @@ class tst_DetailPane : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<SandboxServer> m_server;
-    std::unique_ptr<ApiClient> m_client;
+    SandboxSession m_sandbox;
 
 private Q_SLOTS:
-    void init()
-    {
-        m_server = std::make_unique<SandboxServer>();
-        QVERIFY(m_server->listen());
-        m_client = std::make_unique<ApiClient>();
-        QVERIFY(m_client->setBaseUrl(m_server->baseUrl()));
-        m_client->setCredentials(std::make_shared<ApiKeyCredentials>(m_server->options().apiKey));
-        m_client->setRetryPolicy(RetryPolicy::none());
-    }
-    void cleanup()
-    {
-        m_client.reset();
-        m_server.reset();
-    }
+    void init() { QVERIFY(m_sandbox.start()); }
+    void cleanup() { m_sandbox.stop(); }
 
     void fetchesOneContractWithARichShape()
     {
         DetailPane pane;
-        pane.setClient(m_client.get());
+        pane.setClient(m_sandbox.client());
         QSignalSpy loaded(&pane, &DetailPane::loaded);
         QSignalSpy failed(&pane, &DetailPane::failed);
-        const QString key = m_server->keysInDefaultOrder().at(3);
+        const QString key = m_sandbox.server()->keysInDefaultOrder().at(3);
         pane.showContract(key);
         QVERIFY(pane.isLoading());
         QVERIFY(loaded.wait(10000));
         QCOMPARE(failed.size(), 0);
-        const auto log = m_server->requestLog();
+        const auto log = m_sandbox.server()->requestLog();
         QCOMPARE(log.last().path, QStringLiteral("/api/contracts/%1/").arg(key));
         QCOMPARE(log.last().query.queryItemValue(QStringLiteral("shape"), QUrl::FullyDecoded),
                  DetailPane::detailShape());
@@ -64,11 +53,11 @@ private Q_SLOTS:
     void aNewSelectionDropsThePreviousRequest()
     {
         DetailPane pane;
-        pane.setClient(m_client.get());
+        pane.setClient(m_sandbox.client());
         QSignalSpy loaded(&pane, &DetailPane::loaded);
-        const QString first = m_server->keysInDefaultOrder().at(0);
-        const QString second = m_server->keysInDefaultOrder().at(1);
-        m_server->scriptFault(1, SandboxServer::Fault::Delay, 400);
+        const QString first = m_sandbox.server()->keysInDefaultOrder().at(0);
+        const QString second = m_sandbox.server()->keysInDefaultOrder().at(1);
+        m_sandbox.server()->scriptFault(1, SandboxServer::Fault::Delay, 400);
         pane.showContract(first);
         pane.showContract(second);
         QVERIFY(loaded.wait(10000));
@@ -81,7 +70,7 @@ private Q_SLOTS:
     void unknownContractReportsNotFound()
     {
         DetailPane pane;
-        pane.setClient(m_client.get());
+        pane.setClient(m_sandbox.client());
         QSignalSpy failed(&pane, &DetailPane::failed);
         pane.showContract(QStringLiteral("CONT_AWD_NOPE"));
         QVERIFY(failed.wait(10000));
@@ -102,9 +91,9 @@ private Q_SLOTS:
     void clearAbortsAndForgets()
     {
         DetailPane pane;
-        pane.setClient(m_client.get());
+        pane.setClient(m_sandbox.client());
         QSignalSpy loaded(&pane, &DetailPane::loaded);
-        pane.showContract(m_server->keysInDefaultOrder().at(0));
+        pane.showContract(m_sandbox.server()->keysInDefaultOrder().at(0));
         pane.clear();
         QVERIFY(!pane.isLoading());
         QTest::qWait(300);

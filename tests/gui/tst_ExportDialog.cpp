@@ -7,6 +7,10 @@
 #include "sandbox/SandboxServer.h"
 #include "util/ManualClock.h"
 
+#include "ClockPump.h"
+#include "CsvRows.h"
+#include "SandboxSession.h"
+
 #include <QAbstractButton>
 #include <QCheckBox>
 #include <QComboBox>
@@ -31,46 +35,14 @@ using namespace tango;
 
 namespace {
 
+// The keys (first column) of the CSV file at `path`, and its header row in *header.
 QStringList csvFirstColumn(const QString &path, QChar delimiter, QStringList *header)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QStringList out;
-    const QList<QByteArray> lines = f.readAll().split('\n');
-    for (int i = 0; i < lines.size(); ++i) {
-        const QString line = QString::fromUtf8(lines.at(i)).remove(QLatin1Char('\r'));
-        if (line.isEmpty())
-            continue;
-        if (i == 0) {
-            if (header)
-                *header = line.split(delimiter);
-            continue;
-        }
-        out.append(line.section(delimiter, 0, 0));
-    }
-    return out;
+    const QVector<QStringList> rows = readCsvFile(path, delimiter);
+    if (header && !rows.isEmpty())
+        *header = rows.first();
+    return firstColumn(rows);
 }
-
-// Moves the ManualClock to its next due callback whenever one is pending (retry backoffs).
-class ClockPump : public QObject
-{
-public:
-    explicit ClockPump(ManualClock *clock)
-        : m_clock(clock)
-    {
-        m_timer.setInterval(1);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            if (m_clock->pendingCount() > 0)
-                m_clock->advance(qMax<qint64>(0, m_clock->nextDueMs() - m_clock->nowMs()));
-        });
-        m_timer.start();
-    }
-
-private:
-    ManualClock *m_clock;
-    QTimer m_timer;
-};
 
 } // namespace
 
@@ -140,14 +112,12 @@ void tst_ExportDialog::cleanup()
 
 void tst_ExportDialog::makeClient(SandboxServer *server)
 {
-    m_client = std::make_unique<ApiClient>(nullptr, m_clock.get());
-    QVERIFY(m_client->setBaseUrl(server->baseUrl()));
-    m_client->setCredentials(std::make_shared<ApiKeyCredentials>(server->options().apiKey));
     RetryPolicy p;
     p.baseDelayMs = 10;
     p.maxDelayMs = 20;
     p.jitter = 0;
-    m_client->setRetryPolicy(p);
+    m_client = SandboxSession::clientFor(*server, p, m_clock.get());
+    QVERIFY(m_client);
 }
 
 ExportDialog *tst_ExportDialog::makeDialog(SandboxServer *server)

@@ -37,19 +37,10 @@
 #include <QTest>
 #include <QToolButton>
 
+#include "ClosedPort.h"
 #include "MessageCapture.h"
 
 using namespace tango;
-
-// A loopback port that nothing listens on (another process may own any fixed number).
-static quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    const quint16 port = probe.serverPort();
-    probe.close();
-    return port;
-}
 
 // The system browser, captured through QDesktopServices: it follows the authorization URL's
 // redirect with a plain HTTP client, as a browser would, unless told to ignore it.

@@ -15,6 +15,8 @@
 #include "sandbox/SandboxServer.h"
 #include "util/ManualClock.h"
 
+#include "SandboxLog.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -74,18 +76,7 @@ private:
         w->apiClient()->setRetryPolicy(RetryPolicy::none());
         return w;
     }
-    QVector<SandboxServer::LogEntry> lists() const
-    {
-        QVector<SandboxServer::LogEntry> out;
-        for (const auto &e : m_server->requestLog())
-            if (e.path == QLatin1String("/api/contracts/"))
-                out << e;
-        return out;
-    }
-    static QString item(const SandboxServer::LogEntry &e, const QString &name)
-    {
-        return e.query.queryItemValue(name, QUrl::FullyDecoded);
-    }
+    SandboxLogEntries lists() const { return contractListLog(*m_server); }
     static bool waitLoaded(MainWindow &w, int rows)
     {
         return QTest::qWaitFor(
@@ -140,8 +131,8 @@ private Q_SLOTS:
         QCOMPARE(log.size(), 1);
         QCOMPARE(log[0].credentials, QStringLiteral("api-key"));
         QCOMPARE(log[0].status, 200);
-        QCOMPARE(item(log[0], QStringLiteral("limit")), QStringLiteral("100"));
-        QCOMPARE(item(log[0], QStringLiteral("shape")),
+        QCOMPARE(queryItem(log[0], QStringLiteral("limit")), QStringLiteral("100"));
+        QCOMPARE(queryItem(log[0], QStringLiteral("shape")),
                  QStringLiteral("key,") +
                      ContractFields::shapeFor(ContractFields::defaultColumns()));
         QCOMPARE(w->visibleColumnPathsInViewOrder(), ContractFields::defaultColumns());
@@ -174,8 +165,9 @@ private Q_SLOTS:
         QVERIFY(waitLoaded(*w, 200));
         const auto log = lists();
         QVERIFY(log.size() >= 2);
-        QVERIFY(!item(log[1], QStringLiteral("cursor")).isEmpty());
-        QCOMPARE(item(log[1], QStringLiteral("shape")), item(log[0], QStringLiteral("shape")));
+        QVERIFY(!queryItem(log[1], QStringLiteral("cursor")).isEmpty());
+        QCOMPARE(queryItem(log[1], QStringLiteral("shape")),
+                 queryItem(log[0], QStringLiteral("shape")));
     }
 
     void headerClickSortsOnTheServer()
@@ -186,7 +178,7 @@ private Q_SLOTS:
         QVERIFY(sec >= 0);
         clickHeader(*w, sec);
         QTRY_COMPARE_WITH_TIMEOUT(lists().size(), 2, 5000);
-        const QString first = item(lists().last(), QStringLiteral("ordering"));
+        const QString first = queryItem(lists().last(), QStringLiteral("ordering"));
         QVERIFY2(first == QLatin1String("obligated") || first == QLatin1String("-obligated"),
                  qPrintable(first));
         QVERIFY(waitLoaded(*w, 100));
@@ -194,7 +186,7 @@ private Q_SLOTS:
         QVERIFY(w->activeQueryText().contains(QLatin1String("sorted by Obligated")));
         clickHeader(*w, sec);
         QTRY_COMPARE_WITH_TIMEOUT(lists().size(), 3, 5000);
-        const QString second = item(lists().last(), QStringLiteral("ordering"));
+        const QString second = queryItem(lists().last(), QStringLiteral("ordering"));
         QVERIFY(second != first);
         QCOMPARE(QString(second).remove(QLatin1Char('-')), QStringLiteral("obligated"));
     }
@@ -225,7 +217,7 @@ private Q_SLOTS:
         QVERIFY(pages.wait(10000));
         QTest::qWait(700);
         QCOMPARE(pages.size(), 1);
-        QCOMPARE(item(lists().last(), QStringLiteral("award_type")), QStringLiteral("D"));
+        QCOMPARE(queryItem(lists().last(), QStringLiteral("award_type")), QStringLiteral("D"));
         QCOMPARE(w->currentQuery().filter(QStringLiteral("award_type")), QStringLiteral("D"));
     }
 
@@ -236,12 +228,13 @@ private Q_SLOTS:
         QTest::keyClicks(w->searchField(), QStringLiteral("cloud"));
         QCOMPARE(lists().size(), 1); // nothing sent per keystroke
         QTRY_COMPARE_WITH_TIMEOUT(lists().size(), 2, 5000);
-        QCOMPARE(item(lists().last(), QStringLiteral("search")), QStringLiteral("cloud"));
+        QCOMPARE(queryItem(lists().last(), QStringLiteral("search")), QStringLiteral("cloud"));
         QVERIFY(waitLoaded(*w, 0));
         QTest::keyClicks(w->searchField(), QStringLiteral(" services"));
         QTest::keyClick(w->searchField(), Qt::Key_Return);
         QTRY_COMPARE_WITH_TIMEOUT(lists().size(), 3, 2000);
-        QCOMPARE(item(lists().last(), QStringLiteral("search")), QStringLiteral("cloud services"));
+        QCOMPARE(queryItem(lists().last(), QStringLiteral("search")),
+                 QStringLiteral("cloud services"));
         QTest::qWait(300); // the debounce timer was stopped by Enter: no duplicate
         QCOMPARE(lists().size(), 3);
         QVERIFY(w->activeQueryText().contains(QLatin1String("cloud services")));
@@ -264,7 +257,8 @@ private Q_SLOTS:
         QVERIFY(w->applyFilters());
         QVERIFY(!w->filterPanel()->hasErrors());
         QTRY_COMPARE_WITH_TIMEOUT(lists().size(), 2, 5000);
-        QCOMPARE(item(lists().last(), QStringLiteral("fiscal_year_gte")), QStringLiteral("2020"));
+        QCOMPARE(queryItem(lists().last(), QStringLiteral("fiscal_year_gte")),
+                 QStringLiteral("2020"));
         QVERIFY(w->activeQueryText() != QLatin1String("All contracts"));
     }
 
@@ -293,7 +287,7 @@ private Q_SLOTS:
                                QStringLiteral("naics_code")};
         w->applyColumns(cols);
         QTRY_COMPARE_WITH_TIMEOUT(lists().size(), 2, 5000);
-        QCOMPARE(item(lists().last(), QStringLiteral("shape")),
+        QCOMPARE(queryItem(lists().last(), QStringLiteral("shape")),
                  QStringLiteral("key,") + ContractFields::shapeFor(cols));
         QCOMPARE(w->visibleColumnPathsInViewOrder(), cols);
         QVERIFY(waitLoaded(*w, 100));
@@ -315,10 +309,10 @@ private Q_SLOTS:
         c->accept();
         QTRY_COMPARE_WITH_TIMEOUT(lists().size(), 2, 5000);
         QCOMPARE(w->visibleColumnPathsInViewOrder(), expected);
-        QVERIFY(
-            !item(lists().last(), QStringLiteral("shape")).contains(QLatin1String("description")));
-        QVERIFY(
-            item(lists().last(), QStringLiteral("shape")).contains(QLatin1String("fiscal_year")));
+        QVERIFY(!queryItem(lists().last(), QStringLiteral("shape"))
+                     .contains(QLatin1String("description")));
+        QVERIFY(queryItem(lists().last(), QStringLiteral("shape"))
+                    .contains(QLatin1String("fiscal_year")));
     }
 
     void unauthorizedExplainsAndOffersCredentials()
@@ -546,7 +540,7 @@ private Q_SLOTS:
         m_settings->setValue(QStringLiteral("window/geometry"), QByteArray("garbage"));
         auto w = window(goodKey());
         QVERIFY(waitLoaded(*w, 100));
-        QCOMPARE(item(lists().last(), QStringLiteral("ordering")), QString());
+        QCOMPARE(queryItem(lists().last(), QStringLiteral("ordering")), QString());
         QVERIFY(!lists().last().query.hasQueryItem(QStringLiteral("fiscal_year")));
     }
 
