@@ -36,6 +36,16 @@ public:
     // when a parent object is null). Also finds the dotted key of a flat=true record.
     // Allocation-free lookups: cheap enough per table cell.
     static QJsonValue valueAt(const QJsonObject &record, const QString &path);
+
+    // A dotted path split once, for reading the same path out of many records (an export).
+    struct Path
+    {
+        QString full;      // "recipient.display_name"
+        QStringList parts; // {"recipient", "display_name"}; empty parts kept
+    };
+    static Path compilePath(const QString &path);
+    // Same answer as valueAt(record, path.full), without splitting the path again.
+    static QJsonValue valueAt(const QJsonObject &record, const Path &path);
     // Text of any scalar: strings as is, integers without ".0", doubles shortest round-trip,
     // bools "true"/"false"; {code, description} objects as "code — description"; arrays joined
     // with "; ". Null and missing give an empty string (check isNull() when that matters).

@@ -6,6 +6,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace tango {
 
@@ -14,6 +19,7 @@ namespace {
 constexpr double kExactIntegerLimit = 9007199254740992.0; // 2^53
 // Fixed notation of the largest double is 309 digits.
 constexpr int kNumberBuffer = 400;
+constexpr double kExactCentsLimit = 35184372088832.0; // 2^45
 
 // Shortest round-trip text of a finite number into out; returns its length. Same text as
 // ContractFields::text() gives, without building a QString.
@@ -36,6 +42,23 @@ int moneyChars(double value, char *out)
 {
     if (!std::isfinite(value))
         return 0;
+    // Fast path, same text: when cents/100 reads back as exactly this double, the shortest
+    // form has at most two decimals and is that number. Below 2^45 doubles are closer than
+    // 0.01 apart, so no other two-decimal number can read back as the same double.
+    if (std::fabs(value) < kExactCentsLimit) {
+        const double cents = std::nearbyint(value * 100.0);
+        if (cents / 100.0 == value) {
+            const qint64 c = qint64(std::fabs(cents));
+            int o = 0;
+            if (c != 0 && value < 0)
+                out[o++] = '-';
+            o += int(std::to_chars(out + o, out + o + 24, c / 100).ptr - (out + o));
+            out[o++] = '.';
+            out[o++] = char('0' + (c % 100) / 10);
+            out[o++] = char('0' + c % 10);
+            return o;
+        }
+    }
     char digits[kNumberBuffer];
     const auto r =
         std::to_chars(digits, digits + sizeof digits, std::fabs(value), std::chars_format::fixed);
@@ -198,36 +221,75 @@ bool CsvWriter::begin()
 
 void CsvWriter::appendCell(QStringView text, bool guard, bool forceQuote)
 {
-    if (m_rowHasCell)
-        m_buffer.append(char(m_delimiter.unicode()));
-    m_rowHasCell = true;
-
     const bool prefix = guard && startsFormula(text);
     const char16_t delim = m_delimiter.unicode();
-    bool quote = forceQuote;
-    if (!quote && !text.isEmpty()) {
-        const char16_t first = text.front().unicode();
-        const char16_t last = text.back().unicode();
-        quote = first == u' ' || first == u'\t' || last == u' ' || last == u'\t';
-        for (qsizetype i = 0; !quote && i < text.size(); ++i) {
-            const char16_t c = text[i].unicode();
-            quote = c == delim || c == u'"' || c == u'\r' || c == u'\n';
-        }
+    const char16_t *u = text.utf16();
+    const qsizetype n = text.size();
+    const bool separate = m_rowHasCell;
+    m_rowHasCell = true;
+
+    // The usual cell is plain ASCII that needs no quotes: copy it byte for byte while
+    // checking, in the same pass, whether it needs quotes or UTF-8 encoding after all;
+    // if so, take the bytes back and encode it the general way below.
+    const qsizetype at = m_buffer.size();
+    m_buffer.resize(at + n + 1);
+    char *p = m_buffer.data() + at;
+    if (separate)
+        *p++ = char(delim);
+    qsizetype i = 0;
+    bool special = false;
+    bool ascii = true;
+#if defined(__SSE2__)
+    const __m128i vDelim = _mm_set1_epi16(short(delim));
+    const __m128i vQuote = _mm_set1_epi16(short(u'"'));
+    const __m128i vCr = _mm_set1_epi16(short(u'\r'));
+    const __m128i vLf = _mm_set1_epi16(short(u'\n'));
+    const __m128i vHigh = _mm_set1_epi16(short(0xFF80));
+    __m128i specials = _mm_setzero_si128();
+    __m128i high = _mm_setzero_si128();
+    for (; i + 8 <= n; i += 8) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i *>(u + i));
+        const __m128i special =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(x, vDelim), _mm_cmpeq_epi16(x, vQuote)),
+                         _mm_or_si128(_mm_cmpeq_epi16(x, vCr), _mm_cmpeq_epi16(x, vLf)));
+        specials = _mm_or_si128(specials, special);
+        high = _mm_or_si128(high, _mm_and_si128(x, vHigh));
+        _mm_storel_epi64(reinterpret_cast<__m128i *>(p + i), _mm_packus_epi16(x, x));
     }
-    m_lastCellEmpty = text.isEmpty() && !quote;
+    special = _mm_movemask_epi8(specials) != 0;
+    ascii = _mm_movemask_epi8(_mm_cmpeq_epi16(high, _mm_setzero_si128())) == 0xFFFF;
+#endif
+    char16_t bits = 0;
+    for (; i < n; ++i) {
+        const char16_t c = u[i];
+        bits |= c;
+        special |= (c == delim) | (c == u'"') | (c == u'\r') | (c == u'\n');
+        p[i] = char(c);
+    }
+    ascii = ascii && bits < 0x80;
+    bool quote = forceQuote;
+    if (!quote && n > 0) {
+        const char16_t first = u[0];
+        const char16_t last = u[n - 1];
+        quote = special || first == u' ' || first == u'\t' || last == u' ' || last == u'\t';
+    }
+    m_lastCellEmpty = n == 0 && !quote;
+    if (!quote && !prefix && ascii) {
+        m_buffer.resize(p + n - m_buffer.constData());
+        return;
+    }
+    m_buffer.resize(at + (separate ? 1 : 0));
 
     // Encode straight into the buffer: worst case 3 bytes per UTF-16 unit (a surrogate pair
     // is 2 units for 4 bytes; a doubled quote 2 bytes), plus prefix and two quotes.
     const qsizetype start = m_buffer.size();
     m_buffer.resize(start + 3 * text.size() + 3);
-    char *p = m_buffer.data() + start;
+    p = m_buffer.data() + start;
     if (quote)
         *p++ = '"';
     if (prefix)
         *p++ = '\'';
-    const char16_t *u = text.utf16();
-    const qsizetype n = text.size();
-    for (qsizetype i = 0; i < n; ++i) {
+    for (i = 0; i < n; ++i) {
         const char16_t c = u[i];
         if (c < 0x80) {
             if (c == u'"')
@@ -258,10 +320,15 @@ void CsvWriter::appendCell(QStringView text, bool guard, bool forceQuote)
 
 void CsvWriter::appendAscii(const char *text, int length)
 {
-    if (m_rowHasCell)
-        m_buffer.append(char(m_delimiter.unicode()));
+    const qsizetype at = m_buffer.size();
+    const int separator = m_rowHasCell ? 1 : 0;
+    m_buffer.resize(at + separator + length);
+    char *p = m_buffer.data() + at;
+    if (separator)
+        *p++ = char(m_delimiter.unicode());
+    if (length > 0)
+        std::memcpy(p, text, size_t(length));
     m_rowHasCell = true;
-    m_buffer.append(text, length);
     m_lastCellEmpty = length == 0;
 }
 
@@ -292,7 +359,19 @@ void CsvWriter::appendValue(const QJsonValue &value, ContractField::Type type)
         }
         break;
     case ContractField::Type::Date:
+        if (value.isString()) {
+            // As render(): a date-like string is typed data, anything else free text.
+            const QString text = value.toString();
+            const bool date = !text.isEmpty() && text.at(0).isDigit();
+            appendCell(text, !date && m_formulaGuard, text.isEmpty());
+            return;
+        }
         break;
+    }
+    if (type == ContractField::Type::Text && value.isString()) {
+        const QString text = value.toString();
+        appendCell(text, m_formulaGuard, text.isEmpty());
+        return;
     }
     bool guardable = false;
     const QString text = render(value, type, &guardable);
@@ -348,12 +427,29 @@ bool CsvWriter::writeRow(const QJsonObject &record, const QVector<const Contract
     return endRow(int(fields.size()));
 }
 
+const QVector<ContractFields::Path> &CsvWriter::compiledPaths(const QVector<Column> &columns)
+{
+    // QString equality first compares the data pointers, and m_paths keeps the strings it
+    // was built from alive: for the same columns again this costs a few compares per row.
+    bool same = m_paths.size() == columns.size();
+    for (qsizetype i = 0; same && i < columns.size(); ++i)
+        same = m_paths.at(i).full == columns.at(i).path;
+    if (!same) {
+        m_paths.clear();
+        m_paths.reserve(columns.size());
+        for (const Column &c : columns)
+            m_paths.append(ContractFields::compilePath(c.path));
+    }
+    return m_paths;
+}
+
 bool CsvWriter::writeRow(const QJsonObject &record, const QVector<Column> &columns)
 {
     if (!begin())
         return false;
-    for (const Column &c : columns)
-        appendValue(ContractFields::valueAt(record, c.path), c.type);
+    const QVector<ContractFields::Path> &paths = compiledPaths(columns);
+    for (qsizetype i = 0; i < columns.size(); ++i)
+        appendValue(ContractFields::valueAt(record, paths.at(i)), columns.at(i).type);
     return endRow(int(columns.size()));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "contracts/ContractField.h"
+#include "contracts/ContractFields.h"
 
 #include <QByteArray>
 #include <QCoreApplication>
@@ -92,6 +93,7 @@ private:
     void appendValue(const QJsonValue &value, ContractField::Type type);
     bool endRow(int cells);
     bool fail(const QString &why);
+    const QVector<ContractFields::Path> &compiledPaths(const QVector<Column> &columns);
 
     QPointer<QIODevice> m_out;
     QByteArray m_buffer;
@@ -106,6 +108,9 @@ private:
     int m_chunkSize = 64 * 1024;
     qint64 m_bytesWritten = 0;
     qint64 m_rows = 0;
+    // The column paths of the last record row, split once: an export writes the same
+    // columns for every row.
+    QVector<ContractFields::Path> m_paths;
 };
 
 } // namespace tango
