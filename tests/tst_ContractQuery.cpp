@@ -59,6 +59,8 @@ private slots:
     void validate();
     void validateUnknownFilterListsValidOnes();
     void validateMessagesNameTheValue();
+    void awardTypeIsOneChoice_data();
+    void awardTypeIsOneChoice();
     void urlQueryOrder();
     void urlQueryEncoding_data();
     void urlQueryEncoding();
@@ -70,6 +72,7 @@ private slots:
     void describe();
     void equality();
     void sandboxAnswersTheQuery();
+    void sandboxRefusesAnAwardTypeList();
 };
 
 void tst_ContractQuery::filterNamesMatchTheApi()
@@ -214,7 +217,7 @@ void tst_ContractQuery::validate_data()
          {"fiscal_year", "2024"},
          {"obligated_gte", "-5"},
          {"obligated_lte", "1250.50"},
-         {"award_type", "a|B|c|D"},
+         {"award_type", "c"},
          {"awarding_agency", "HUD|DOD"}},
         "-total_contract_value", 0);
     row("leap day", {{"award_date", "2024-02-29"}}, "", 0);
@@ -248,6 +251,8 @@ void tst_ContractQuery::validate_data()
     row("obligated grouped", {{"obligated_lte", "1,000"}}, "", 1);
     row("obligated dollar", {{"obligated_lte", "$1000"}}, "", 1);
     row("award type E", {{"award_type", "E"}}, "", 1);
+    row("award type list", {{"award_type", "A|B"}}, "", 1);
+    row("award type list of all four", {{"award_type", "a|B|c|D"}}, "", 1);
     row("award type list with E", {{"award_type", "A|E"}}, "", 1);
     row("award type two letters", {{"award_type", "AB"}}, "", 1);
     row("award type empty part", {{"award_type", "A|"}}, "", 1);
@@ -314,6 +319,47 @@ void tst_ContractQuery::validateMessagesNameTheValue()
     const QString o = s.validate().value(0);
     QVERIFY(o.contains(QLatin1String("-fiscal_year")));
     QVERIFY(o.contains(QLatin1String("total_contract_value")));
+}
+
+void tst_ContractQuery::awardTypeIsOneChoice_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<bool>("list");
+    QTest::newRow("A") << "A" << true << false;
+    QTest::newRow("lower b") << "b" << true << false;
+    QTest::newRow("spaced c") << " c " << true << false;
+    QTest::newRow("D") << "D" << true << false;
+    QTest::newRow("two") << "A|B" << false << true;
+    QTest::newRow("all four") << "a|b|c|d" << false << true;
+    QTest::newRow("same twice") << "A|A" << false << true;
+    QTest::newRow("spaced list") << " B | C " << false << true;
+    QTest::newRow("trailing bar") << "A|" << false << true;
+    QTest::newRow("bar only") << "|" << false << true;
+    QTest::newRow("E") << "E" << false << false;
+    QTest::newRow("two letters") << "AB" << false << false;
+    QTest::newRow("comma list") << "A,B" << false << false;
+    QTest::newRow("digit") << "1" << false << false;
+}
+
+void tst_ContractQuery::awardTypeIsOneChoice()
+{
+    QFETCH(QString, value);
+    QFETCH(bool, valid);
+    QFETCH(bool, list);
+    ContractQuery q;
+    q.setFilter(QStringLiteral("award_type"), value);
+    const QStringList messages = q.validate();
+    QCOMPARE(q.isValid(), valid);
+    if (valid)
+        return;
+    QCOMPARE(messages.size(), 1);
+    const QString m = messages.first();
+    QVERIFY2(m.contains(q.filter(QStringLiteral("award_type"))), qPrintable(m));
+    QVERIFY2(m.contains(QLatin1String("A, B, C or D")), qPrintable(m));
+    // A list gets its own message: every part may be a valid letter, only one is allowed.
+    QCOMPARE(m.contains(QLatin1String("one value only")), list);
+    QCOMPARE(m.contains(QLatin1String("award_type")), list);
 }
 
 void tst_ContractQuery::urlQueryOrder()
@@ -582,6 +628,35 @@ void tst_ContractQuery::sandboxAnswersTheQuery()
             }
         }
     }
+}
+
+void tst_ContractQuery::sandboxRefusesAnAwardTypeList()
+{
+    // Why validate() refuses a list: the server answers 400 to it, and 200 to one value.
+    tango::SandboxServer server;
+    QString error;
+    QVERIFY2(server.listen(0, &error), qPrintable(error));
+    QNetworkAccessManager nam;
+    auto status = [&](const QString &awardType) {
+        ContractQuery q;
+        q.setFilter(QStringLiteral("award_type"), awardType);
+        q.setLimit(1);
+        QUrl url = server.baseUrl();
+        url.setPath(QStringLiteral("/api/contracts/"));
+        url.setQuery(q.toUrlQuery());
+        QNetworkRequest request(url);
+        request.setRawHeader("X-API-KEY", server.options().apiKey.toUtf8());
+        std::unique_ptr<QNetworkReply> reply(nam.get(request));
+        QSignalSpy done(reply.get(), &QNetworkReply::finished);
+        if (!done.wait(10000))
+            return -1;
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    };
+    QCOMPARE(status(QStringLiteral("A")), 200);
+    QCOMPARE(status(QStringLiteral("A|B")), 400);
+    QCOMPARE(server.requestLog().last().query.queryItemValue(QStringLiteral("award_type"),
+                                                             QUrl::FullyDecoded),
+             QStringLiteral("A|B"));
 }
 
 QTEST_GUILESS_MAIN(tst_ContractQuery)

@@ -102,18 +102,15 @@ std::optional<double> parseAmount(const QString &s)
     return d;
 }
 
+// REFERENCE §5.2: award_type is a choice, one of A, B, C or D; the API does not take a `|` list
+// for it (it answers 400), unlike the text filters.
 bool validAwardType(const QString &value)
 {
-    const QStringList parts = value.split(QLatin1Char('|'));
-    for (const QString &p : parts) {
-        const QString t = p.trimmed();
-        if (t.size() != 1)
-            return false;
-        const QChar c = t.at(0).toUpper();
-        if (c < QLatin1Char('A') || c > QLatin1Char('D'))
-            return false;
-    }
-    return true;
+    const QString t = value.trimmed();
+    if (t.size() != 1)
+        return false;
+    const QChar c = t.at(0).toUpper();
+    return c >= QLatin1Char('A') && c <= QLatin1Char('D');
 }
 
 // Everything but RFC 3986 unreserved characters is percent-encoded, so that '|', the shape's
@@ -209,10 +206,13 @@ QStringList ContractQuery::validate() const
                         .arg(value, name));
             break;
         case Kind::AwardType:
-            if (!validAwardType(value))
-                problems.append(tr("“%1” is not a valid award type: use A, B, C or D "
-                                   "(several separated by |).")
-                                    .arg(value));
+            if (value.contains(QLatin1Char('|')))
+                problems.append(tr("“%1” is not a valid award type: %2 takes one value only "
+                                   "(A, B, C or D), not a list separated by |.")
+                                    .arg(value, name));
+            else if (!validAwardType(value))
+                problems.append(
+                    tr("“%1” is not a valid award type: use one of A, B, C or D.").arg(value));
             break;
         case Kind::Text:
             break;

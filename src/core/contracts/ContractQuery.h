@@ -43,7 +43,8 @@ public:
     int limit() const { return m_limit; }
     void setLimit(int l); // clamped to 1..100
 
-    // Empty when valid; otherwise one translated message per problem.
+    // Empty when valid; otherwise one translated message per problem. award_type takes a single
+    // value (A-D, any case): a `|` list is reported, since the API refuses it.
     QStringList validate() const;
     bool isValid() const { return validate().isEmpty(); }
 
