@@ -66,6 +66,9 @@ private:
     {
         return m_dir->filePath(name);
     }
+    // The usual set-up: the default query through m_client, written to outPath(); `columns`
+    // when given.
+    void prepareQueryJob(ExportJob &job, const QStringList &columns = {}) const;
     bool runToEnd(ExportJob &job, int timeoutMs = 20000);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -101,6 +104,15 @@ void tst_ExportJob::makeClient(SandboxServer *server, Clock *clock)
     m_client->setTransferTimeoutMs(5000);
 }
 
+void tst_ExportJob::prepareQueryJob(ExportJob &job, const QStringList &columns) const
+{
+    job.setApiClient(m_client.get());
+    job.setQuery(ContractQuery());
+    if (!columns.isEmpty())
+        job.setColumns(columns);
+    job.setOutputPath(outPath());
+}
+
 bool tst_ExportJob::runToEnd(ExportJob &job, int timeoutMs)
 {
     QSignalSpy done(&job, &ExportJob::finished);
@@ -123,12 +135,9 @@ void tst_ExportJob::cleanWalkWritesEveryRowInOrder()
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setColumns({QStringLiteral("key"), QStringLiteral("piid"),
-                    QStringLiteral("recipient.display_name"),
-                    QStringLiteral("total_contract_value")});
-    job.setOutputPath(outPath());
+    prepareQueryJob(job, {QStringLiteral("key"), QStringLiteral("piid"),
+                          QStringLiteral("recipient.display_name"),
+                          QStringLiteral("total_contract_value")});
     QSignalSpy progress(&job, &ExportJob::progressChanged);
     QVERIFY(runToEnd(job));
     QCOMPARE(job.state(), ExportJob::State::Finished);
@@ -166,13 +175,10 @@ void tst_ExportJob::titlesHeaderDelimiterAndBom()
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setColumns({QStringLiteral("key"), QStringLiteral("piid")});
+    prepareQueryJob(job, {QStringLiteral("key"), QStringLiteral("piid")});
     job.setHeader(ExportJob::Header::Titles);
     job.setDelimiter(QLatin1Char(';'));
     job.setBom(true);
-    job.setOutputPath(outPath());
     QVERIFY(runToEnd(job));
     const QByteArray bytes = readAll(outPath());
     QVERIFY(bytes.startsWith("\xEF\xBB\xBF"));
@@ -217,13 +223,10 @@ void tst_ExportJob::faultOnAPageStillGivesTheExactFile()
         server->scriptFault(3 + i, fault, param);
 
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setColumns(
-        {QStringLiteral("key"), QStringLiteral("award_date"), QStringLiteral("obligated")});
+    prepareQueryJob(
+        job, {QStringLiteral("key"), QStringLiteral("award_date"), QStringLiteral("obligated")});
     job.setPageSize(50);
     job.setPageRetries(2, 100);
-    job.setOutputPath(outPath());
     QSignalSpy waits(&job, &ExportJob::waiting);
     QVERIFY2(runToEnd(job), qPrintable(job.errorString()));
 
@@ -269,11 +272,8 @@ void tst_ExportJob::pacingUnderSmallBurstWindowDrawsNo429()
     m_client->pacer()->setResetMarginMs(0);
 
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setColumns({QStringLiteral("key")});
+    prepareQueryJob(job, {QStringLiteral("key")});
     job.setPageSize(10);
-    job.setOutputPath(outPath());
     QElapsedTimer t;
     t.start();
     QVERIFY2(runToEnd(job, 15000), qPrintable(job.errorString()));
@@ -300,10 +300,7 @@ void tst_ExportJob::exhaustedDailyWindowStopsWithQuotaExhausted()
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setColumns({QStringLiteral("key")});
-    job.setOutputPath(outPath());
+    prepareQueryJob(job, {QStringLiteral("key")});
     QSignalSpy failed(&job, &ExportJob::failed);
     QVERIFY(!runToEnd(job));
     QCOMPARE(failed.size(), 1);
@@ -324,9 +321,7 @@ void tst_ExportJob::cancelLeavesNothingAtTheDestination()
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setOutputPath(outPath());
+    prepareQueryJob(job);
     QSignalSpy cancelled(&job, &ExportJob::cancelled);
     connect(&job, &ExportJob::progressChanged, &job, [&job](const ExportProgress &p) {
         if (p.pages == 2)
@@ -354,12 +349,9 @@ void tst_ExportJob::resumeAfterServerWentAwayGivesTheExactFile()
     const QStringList expected = server->keysInDefaultOrder();
 
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setColumns({QStringLiteral("key"), QStringLiteral("piid")});
+    prepareQueryJob(job, {QStringLiteral("key"), QStringLiteral("piid")});
     job.setPageSize(50);
     job.setPageRetries(1, 50);
-    job.setOutputPath(outPath());
     bool closed = false;
     connect(&job, &ExportJob::progressChanged, server.get(),
             [&server, &closed](const ExportProgress &p) {
@@ -391,12 +383,9 @@ void tst_ExportJob::resumeAfterRetriesExhaustedGivesTheExactFile()
     makeClient(server.get(), m_clock.get());
 
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setColumns({QStringLiteral("key")});
+    prepareQueryJob(job, {QStringLiteral("key")});
     job.setPageSize(50);
     job.setPageRetries(1, 10);
-    job.setOutputPath(outPath());
     // Page 3 and every retry of it: 4 attempts per reply, 2 replies.
     for (int n = 3; n < 3 + 8; ++n)
         server->scriptFault(n, SandboxServer::Fault::Http500);
@@ -615,10 +604,7 @@ void tst_ExportJob::serverRejectsUnknownColumnWithoutRetrying()
     auto server = SandboxSession::startServer(o);
     makeClient(server.get(), m_clock.get());
     ExportJob job;
-    job.setApiClient(m_client.get());
-    job.setQuery(ContractQuery());
-    job.setColumns({QStringLiteral("key"), QStringLiteral("no_such_field")});
-    job.setOutputPath(outPath());
+    prepareQueryJob(job, {QStringLiteral("key"), QStringLiteral("no_such_field")});
     QVERIFY(!runToEnd(job));
     QCOMPARE(job.lastError().kind(), ApiError::Kind::BadRequest);
     QCOMPARE(countApiRequests(server->requestLog()), 1);
