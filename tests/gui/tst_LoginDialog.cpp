@@ -70,6 +70,33 @@ private:
     QNetworkAccessManager m_nam;
 };
 
+// A main window on `baseUrl` with its own settings file and a sign-in controller attached, as
+// the application builds it (no keychain here, see main()).
+struct SignInWindow
+{
+    explicit SignInWindow(const QUrl &baseUrl)
+        : settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat)
+        , window(options(baseUrl, &settings))
+        , store(QStringLiteral("com.makegov.TangoExplorer.test"))
+        , controller(&window, &store)
+    {
+        controller.attach(&window);
+    }
+    static MainWindow::Options options(const QUrl &baseUrl, QSettings *settings)
+    {
+        MainWindow::Options o;
+        o.baseUrl = baseUrl;
+        o.settings = settings;
+        return o;
+    }
+
+    QTemporaryDir dir;
+    QSettings settings;
+    MainWindow window;
+    SecretStore store;
+    SignInController controller;
+};
+
 class tst_LoginDialog : public QObject
 {
     Q_OBJECT
@@ -513,15 +540,11 @@ private Q_SLOTS:
     // Switch credentials, then sign out; without a keychain nothing is written anywhere.
     void switchAndSignOutInTheMainWindow()
     {
-        QTemporaryDir dir;
-        QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        MainWindow::Options options;
-        options.baseUrl = m_server->baseUrl();
-        options.settings = &settings;
-        MainWindow window(options);
-        SecretStore store(QStringLiteral("com.makegov.TangoExplorer.test"));
-        SignInController c(&window, &store);
-        c.attach(&window);
+        SignInWindow w(m_server->baseUrl());
+        QSettings &settings = w.settings;
+        MainWindow &window = w.window;
+        SecretStore &store = w.store;
+        SignInController &c = w.controller;
         window.show();
         QSignalSpy opened(&c, &SignInController::dialogOpened);
         // Account → Sign in… (nothing has tried the keychain yet, so it is not known to be
@@ -651,15 +674,11 @@ private Q_SLOTS:
     void noSecretInLogSettingsOrExport()
     {
         MessageCapture capture;
-        QTemporaryDir dir;
-        QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        MainWindow::Options options;
-        options.baseUrl = m_server->baseUrl();
-        options.settings = &settings;
-        MainWindow window(options);
-        SecretStore store(QStringLiteral("com.makegov.TangoExplorer.test"));
-        SignInController c(&window, &store);
-        c.attach(&window);
+        SignInWindow w(m_server->baseUrl());
+        QTemporaryDir &dir = w.dir;
+        QSettings &settings = w.settings;
+        MainWindow &window = w.window;
+        SignInController &c = w.controller;
         SignInOptions o;
         o.mode = SignInOptions::Mode::OAuth;
         o.oauthClientId = m_server->options().oauthClientId;
