@@ -4,6 +4,8 @@
 # Targets: <= 10 us of client CPU per row; peak RSS <= 80 MB and not growing with the rows.
 #
 # Usage: bench/bench_export.sh [BUILD_DIR]      (default: build)
+# BENCH_RUNS=N (default 3) exports each size N times and reports the run with the least CPU:
+# on a shared machine the other processes only ever add to the figure.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,23 +35,34 @@ base_url="$(head -n1 "$work/sandbox.out")"
 [[ "$base_url" == http://* ]] || { echo "sandbox did not start: $(cat "$work/sandbox.err")" >&2; exit 1; }
 key="${TANGO_SANDBOX_KEY:-sandbox-key-0123456789abcdef}"
 
-printf '%-8s %10s %10s %12s %12s %10s\n' rows wall_s cpu_s cpu_us/row rows/s peak_MB
+runs="${BENCH_RUNS:-3}"
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_RUNS must be a positive number" >&2; exit 1; }
+
+printf '%-8s %10s %10s %12s %12s %10s %8s %8s\n' rows wall_s cpu_s cpu_us/row rows/s peak_MB user_s sys_s
 for rows in 10000 100000; do
-    out="$work/export-$rows.csv"
-    TANGO_API_KEY="$key" /usr/bin/time -v -o "$work/time-$rows.txt" \
-        "$explorer" export --quiet --base-url "$base_url" --out "$out" --max-rows "$rows"
-    # Quoted cells may hold line breaks: count records, not lines.
-    written=$(python3 -c 'import csv, sys
+    best=""
+    for ((run = 1; run <= runs; run++)); do
+        out="$work/export-$rows.csv"
+        TANGO_API_KEY="$key" /usr/bin/time -v -o "$work/time-$rows.txt" \
+            "$explorer" export --quiet --base-url "$base_url" --out "$out" --max-rows "$rows"
+        # Quoted cells may hold line breaks: count records, not lines.
+        written=$(python3 -c 'import csv, sys
 print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))) - 1)' "$out")
-    [[ "$written" -eq "$rows" ]] || { echo "expected $rows rows, got $written" >&2; exit 1; }
-    user=$(awk -F': ' '/User time/ {print $2}' "$work/time-$rows.txt")
-    sys=$(awk -F': ' '/System time/ {print $2}' "$work/time-$rows.txt")
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time-$rows.txt")
-    rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time-$rows.txt")
-    awk -v rows="$rows" -v user="$user" -v sys="$sys" -v wall="$wall" -v rss="$rss_kb" 'BEGIN {
-        n = split(wall, p, ":"); secs = 0;
-        for (i = 1; i <= n; i++) secs = secs * 60 + p[i];
-        cpu = user + sys;
-        printf "%-8d %10.2f %10.2f %12.2f %12.0f %10.1f\n", rows, secs, cpu, cpu * 1e6 / rows, rows / secs, rss / 1024
-    }'
+        [[ "$written" -eq "$rows" ]] || { echo "expected $rows rows, got $written" >&2; exit 1; }
+        user=$(awk -F': ' '/User time/ {print $2}' "$work/time-$rows.txt")
+        sys=$(awk -F': ' '/System time/ {print $2}' "$work/time-$rows.txt")
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time-$rows.txt")
+        rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time-$rows.txt")
+        line=$(awk -v rows="$rows" -v user="$user" -v sys="$sys" -v wall="$wall" -v rss="$rss_kb" 'BEGIN {
+            n = split(wall, p, ":"); secs = 0;
+            for (i = 1; i <= n; i++) secs = secs * 60 + p[i];
+            cpu = user + sys;
+            printf "%-8d %10.2f %10.2f %12.2f %12.0f %10.1f %8.2f %8.2f\n", rows, secs, cpu, cpu * 1e6 / rows, rows / secs, rss / 1024, user, sys
+        }')
+        cpu_now=$(awk '{print $3}' <<<"$line")
+        if [[ -z "$best" ]] || awk -v a="$cpu_now" -v b="$(awk '{print $3}' <<<"$best")" 'BEGIN { exit !(a < b) }'; then
+            best="$line"
+        fi
+    done
+    echo "$best"
 done
