@@ -64,6 +64,7 @@ private slots:
     void resumeAfterTheSandboxProcessWasKilledAndRestarted();
     void cancelLeavesNothing();
     void refusesWithoutAFile();
+    void refusesAMissingOrReadOnlyFolderBeforeAnyRequest();
     void takesRowsAndCountFromTheContractsModel();
 
 private:
@@ -405,6 +406,35 @@ void tst_ExportDialog::refusesWithoutAFile()
              QStringLiteral("optionsPage"));
     QVERIFY(d->estimateText().contains(QLatin1String("file")));
     QVERIFY(!d->job());
+}
+
+void tst_ExportDialog::refusesAMissingOrReadOnlyFolderBeforeAnyRequest()
+{
+    SandboxServer server;
+    QVERIFY(server.listen());
+    ExportDialog *d = makeDialog(&server);
+    QTemporaryDir dir;
+    const int before = server.apiRequestCount();
+
+    d->setOutputPath(dir.filePath(QStringLiteral("no-such-folder/out.csv")));
+    QVERIFY(!d->startExport());
+    QVERIFY2(d->estimateText().contains(QLatin1String("does not exist")),
+             qPrintable(d->estimateText()));
+
+    QDir(dir.path()).mkdir(QStringLiteral("locked"));
+    const QString locked = dir.filePath(QStringLiteral("locked"));
+    QFile::setPermissions(locked, QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+    // root may write anywhere; the folder check then rightly lets the export start.
+    if (!QFileInfo(locked).isWritable()) {
+        d->setOutputPath(locked + QStringLiteral("/out.csv"));
+        QVERIFY(!d->startExport());
+        QVERIFY2(d->estimateText().contains(QLatin1String("cannot write")),
+                 qPrintable(d->estimateText()));
+    }
+    QCOMPARE(child<QStackedWidget>(d, "pages")->currentWidget()->objectName(),
+             QStringLiteral("optionsPage"));
+    QVERIFY(!d->job());
+    QCOMPARE(server.apiRequestCount(), before);
 }
 
 void tst_ExportDialog::takesRowsAndCountFromTheContractsModel()

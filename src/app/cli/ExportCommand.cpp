@@ -33,8 +33,9 @@ QString epilog()
     t << '\n'
       << tr("Columns are field paths, e.g. key,piid,recipient.display_name. Default:") << "\n  "
       << ExportJob::defaultColumns().join(QLatin1Char(',')) << "\n\n"
-      << tr("Filters (--filter NAME=VALUE, repeatable; '|' separates several values):") << "\n  "
-      << ContractQuery::filterNames().join(QStringLiteral(", ")) << "\n\n"
+      << tr("Filters (--filter NAME=VALUE, repeatable; '|' separates several values, except "
+            "award_type, which takes one of A, B, C, D):")
+      << "\n  " << ContractQuery::filterNames().join(QStringLiteral(", ")) << "\n\n"
       << tr("Ordering fields (prefix '-' for descending):") << "\n  "
       << ContractQuery::orderingFields().join(QStringLiteral(", ")) << "\n\n"
       << tr("Environment:") << '\n'

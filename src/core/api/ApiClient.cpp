@@ -103,6 +103,13 @@ void ApiClient::setCredentials(CredentialsPtr credentials)
 
 QByteArray ApiClient::userAgent()
 {
+    // Worked out once: the OS name comes from reading /etc/os-release, too slow for every request.
+    static const QByteArray ua = makeUserAgent();
+    return ua;
+}
+
+QByteArray ApiClient::makeUserAgent()
+{
     QString os = QSysInfo::prettyProductName();
     if (os.isEmpty())
         os = QSysInfo::productType();

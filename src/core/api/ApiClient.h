@@ -69,6 +69,7 @@ Q_SIGNALS:
 private:
     friend class ApiReply;
     QNetworkRequest buildRequest(const QUrl &url) const;
+    static QByteArray makeUserAgent();
     double random01();
     void noteResponse(const RateLimitSnapshot &snapshot);
 
