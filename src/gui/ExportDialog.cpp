@@ -35,10 +35,11 @@ constexpr qint64 kBurstWindowSeconds = 60;
 
 QString durationText(qint64 seconds)
 {
+    // Unit symbols read well in every count, with or without a translation loaded.
     if (seconds < 60)
-        return ExportDialog::tr("%n second(s)", nullptr, int(qMax<qint64>(1, seconds)));
+        return ExportDialog::tr("%1 s").arg(qMax<qint64>(1, seconds));
     if (seconds < 3600)
-        return ExportDialog::tr("%n minute(s)", nullptr, int((seconds + 30) / 60));
+        return ExportDialog::tr("%1 min").arg((seconds + 30) / 60);
     return ExportDialog::tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
 }
 
