@@ -147,8 +147,8 @@ void SecretStore::run(Op op, const QString &account, const QString &secret, QObj
     // Never let QtKeychain write a plain-text file (its KWallet fallback would).
     job->setInsecureFallback(false);
 
-    pending->timer = m_clock->callAfter(m_timeoutMs, this, [this, op, account, secret, answer]() {
-        // A keychain that never answers (a prompt nobody sees, a hung daemon) counts as none.
+    // Without a keychain: writes stay in memory for this session, reads find only those.
+    auto answerWithoutKeychain = [this, op, account, secret, answer](const QString &whyNone) {
         noteAvailable(false);
         if (op == Op::Write) {
             m_session.insert(account, secret);
@@ -158,26 +158,20 @@ void SecretStore::run(Op op, const QString &account, const QString &secret, QObj
         } else if (op == Op::Remove) {
             answer(Result::Ok, QString(), QString());
         } else {
-            answer(Result::Unavailable, QString(),
-                   tr("The system keychain did not answer in time."));
+            answer(Result::Unavailable, QString(), whyNone);
         }
+    };
+
+    // A keychain that never answers (a prompt nobody sees, a hung daemon) counts as none.
+    pending->timer = m_clock->callAfter(m_timeoutMs, this, [answerWithoutKeychain]() {
+        answerWithoutKeychain(tr("The system keychain did not answer in time."));
     });
 
     connect(job, &QKeychain::Job::finished, this,
-            [this, op, account, secret, answer](QKeychain::Job *j) {
+            [this, op, account, answer, answerWithoutKeychain](QKeychain::Job *j) {
                 const Result r = classify(j->error());
                 if (r == Result::Unavailable) {
-                    noteAvailable(false);
-                    if (op == Op::Write) {
-                        m_session.insert(account, secret);
-                        answer(Result::SessionOnly, QString(), describe(Result::SessionOnly));
-                    } else if (op == Op::Read && m_session.contains(account)) {
-                        answer(Result::Ok, m_session.value(account), QString());
-                    } else if (op == Op::Remove) {
-                        answer(Result::Ok, QString(), QString());
-                    } else {
-                        answer(Result::Unavailable, QString(), describe(Result::Unavailable));
-                    }
+                    answerWithoutKeychain(describe(Result::Unavailable));
                     return;
                 }
                 if (r != Result::Denied)
