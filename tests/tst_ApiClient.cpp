@@ -368,20 +368,51 @@ private Q_SLOTS:
         QFETCH(QByteArray, response);
         QFETCH(bool, list);
         QFETCH(QString, mentions);
+        // The same verdicts when the page is read the quick way (the export's).
+        for (const bool rawPage : {false, true}) {
+            RawServer raw;
+            raw.script << response;
+            auto c = client(raw.baseUrl());
+            c->setRetryPolicy(RetryPolicy::none());
+            ApiReply *r = rawPage ? c->getList(QStringLiteral("/api/contracts/"), {},
+                                               ApiReply::Expect::RawListPage)
+                          : list  ? c->getList(QStringLiteral("/api/contracts/"))
+                                  : c->get(QStringLiteral("/api/contracts/"));
+            QSignalSpy succeeded(r, &ApiReply::succeeded);
+            QVERIFY(finish(r));
+            QCOMPARE(succeeded.count(), 0);
+            QCOMPARE(r->error().kind(), Kind::BadResponse);
+            QCOMPARE(r->error().title(), QStringLiteral("Unexpected response"));
+            QVERIFY2(r->error().serverMessage().contains(mentions, Qt::CaseInsensitive),
+                     qPrintable(r->error().serverMessage()));
+            QVERIFY(r->error().isTransient());
+        }
+    }
+
+    void rawPageKeepsTheResultsText()
+    {
+        const QByteArray results = "[{\"key\":\"A\",\"n\":1.5},{\"key\":\"B\\u00e9\"}]";
         RawServer raw;
-        raw.script << response;
+        raw.script << RawServer::response(200, "{\"error\":\"Temporary failure\"}")
+                   << RawServer::response(200, "{\"count\":2,\"next\":null,\"previous\":null,"
+                                               "\"meta\":{\"warnings\":[\"w1\"]},"
+                                               "\"results\": " +
+                                                   results + " }");
         auto c = client(raw.baseUrl());
-        c->setRetryPolicy(RetryPolicy::none());
-        ApiReply *r = list ? c->getList(QStringLiteral("/api/contracts/"))
-                           : c->get(QStringLiteral("/api/contracts/"));
-        QSignalSpy succeeded(r, &ApiReply::succeeded);
+        ApiReply *r =
+            c->getList(QStringLiteral("/api/contracts/"), {}, ApiReply::Expect::RawListPage);
+        QSignalSpy retrying(r, &ApiReply::retrying);
+        QSignalSpy pageReady(r, &ApiReply::pageReady);
         QVERIFY(finish(r));
-        QCOMPARE(succeeded.count(), 0);
-        QCOMPARE(r->error().kind(), Kind::BadResponse);
-        QCOMPARE(r->error().title(), QStringLiteral("Unexpected response"));
-        QVERIFY2(r->error().serverMessage().contains(mentions, Qt::CaseInsensitive),
-                 qPrintable(r->error().serverMessage()));
-        QVERIFY(r->error().isTransient());
+        QVERIFY2(!r->error().isError(), qPrintable(r->error().summary()));
+        QCOMPARE(retrying.count(), 1); // the 2xx with an error was retried
+        QCOMPARE(retrying.first().at(1).value<ApiError>().kind(), Kind::BadResponse);
+        QCOMPARE(pageReady.count(), 1);
+        QCOMPARE(r->rawResults().toByteArray(), results);
+        QVERIFY(r->page().results().isEmpty());
+        QCOMPARE(r->page().count(), std::optional<qint64>(2));
+        QVERIFY(!r->page().hasNext());
+        QCOMPARE(r->page().warnings(), QStringList{QStringLiteral("w1")});
     }
 
     void badResponseIsRetried()

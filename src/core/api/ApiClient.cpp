@@ -144,10 +144,10 @@ ApiReply *ApiClient::get(const QString &path, const QUrlQuery &query)
     return reply;
 }
 
-ApiReply *ApiClient::getList(const QString &path, const QUrlQuery &query)
+ApiReply *ApiClient::getList(const QString &path, const QUrlQuery &query, ApiReply::Expect expect)
 {
     ApiReply *reply = get(path, query);
-    reply->m_expect = ApiReply::Expect::ListPage;
+    reply->m_expect = expect == ApiReply::Expect::Object ? ApiReply::Expect::ListPage : expect;
     return reply;
 }
 

@@ -48,7 +48,8 @@ public:
 
     // GET <base><path>?<query>; path like "/api/contracts/". The reply is a child of this client.
     ApiReply *get(const QString &path, const QUrlQuery &query = {});
-    ApiReply *getList(const QString &path, const QUrlQuery &query = {});
+    ApiReply *getList(const QString &path, const QUrlQuery &query = {},
+                      ApiReply::Expect expect = ApiReply::Expect::ListPage);
     // GET an absolute URL (a "next" link). It must be on the base URL's scheme, host and port;
     // otherwise the reply fails with InvalidRequest (credentials never leave for another host).
     ApiReply *getUrl(const QUrl &url, ApiReply::Expect expect = ApiReply::Expect::Object);

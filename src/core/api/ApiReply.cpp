@@ -3,7 +3,9 @@
 #include "api/ApiClient.h"
 #include "api/Pacer.h"
 #include "util/Clock.h"
+#include "util/JsonReader.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QNetworkReply>
@@ -204,6 +206,13 @@ void ApiReply::onNetworkFinished()
         return;
     }
 
+    // The quick way for a well-formed page; anything else (errors included) goes the full way
+    // below, so that the verdicts and messages are those of every other request.
+    if (m_expect == Expect::RawListPage && readRawPage(body)) {
+        finishOk();
+        return;
+    }
+
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
     auto badResponse = [&](const QString &message) {
@@ -237,7 +246,7 @@ void ApiReply::onNetworkFinished()
         handleError(withContext(e), snapshot, retryAfter);
         return;
     }
-    if (m_expect == Expect::ListPage) {
+    if (m_expect == Expect::ListPage || m_expect == Expect::RawListPage) {
         QString why;
         const std::optional<ListPage> page = ListPage::fromJson(obj, &why);
         if (!page) {
@@ -248,6 +257,53 @@ void ApiReply::onNetworkFinished()
     }
     m_json = obj;
     finishOk();
+}
+
+bool ApiReply::readRawPage(const QByteArray &body)
+{
+    // Reads the envelope, checks the "results" array without building it, and remembers
+    // where it is.
+    JsonReader r(body.constData(), body.constData() + body.size());
+    if (!r.beginObject())
+        return false;
+    QJsonObject envelope;
+    qsizetype begin = -1;
+    qsizetype end = -1;
+    bool first = true;
+    for (;;) {
+        std::string_view key;
+        const JsonReader::Step s = r.nextMember(&first, &key);
+        if (s == JsonReader::Step::Error)
+            return false;
+        if (s == JsonReader::Step::End)
+            break;
+        const QString name = QString::fromUtf8(key.data(), qsizetype(key.size()));
+        if (key == "results" && r.peek() == '[') {
+            begin = qsizetype(r.offset());
+            if (!r.skipValue())
+                return false;
+            end = qsizetype(r.offset());
+            envelope.insert(name, QJsonArray());
+            continue;
+        }
+        QJsonValue v;
+        if (!r.readValue(&v))
+            return false;
+        envelope.insert(name, v);
+        if (key == "results") // not an array after all
+            begin = end = -1;
+    }
+    if (!r.finish() || begin < 0 || envelope.value(QLatin1String("error")).isString())
+        return false;
+    std::optional<ListPage> page = ListPage::fromJson(envelope);
+    if (!page)
+        return false;
+    m_page = std::move(*page);
+    m_json = envelope;
+    m_body = body;
+    m_rawBegin = begin;
+    m_rawEnd = end;
+    return true;
 }
 
 qint64 ApiReply::rateLimitDelayMs(const ApiError &error, const RateLimitSnapshot &snapshot,
@@ -400,7 +456,7 @@ void ApiReply::finishOk()
     // Receivers may delete us (they should use deleteLater, but must not crash us if not).
     const QPointer<ApiReply> self(this);
     Q_EMIT succeeded(m_json);
-    if (self && m_expect == Expect::ListPage)
+    if (self && (m_expect == Expect::ListPage || m_expect == Expect::RawListPage))
         Q_EMIT pageReady(m_page);
     if (self)
         Q_EMIT finished();

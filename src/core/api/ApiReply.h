@@ -26,7 +26,10 @@ public:
     enum class Expect
     {
         Object,
-        ListPage
+        ListPage,
+        // A list page whose "results" array is kept as text (rawResults()) instead of being
+        // parsed: page().results() is empty then, unless the body had to be read the slow way.
+        RawListPage
     };
     enum class WaitReason
     {
@@ -46,6 +49,13 @@ public:
     // Valid after success.
     QJsonObject json() const { return m_json; }
     const ListPage &page() const { return m_page; } // for Expect::ListPage
+    // For Expect::RawListPage: the "results" array as received, a checked JSON array; empty
+    // when the page came the slow way (then page().results() holds it). Valid while the
+    // reply lives.
+    QByteArrayView rawResults() const
+    {
+        return QByteArrayView(m_body).sliced(m_rawBegin, m_rawEnd - m_rawBegin);
+    }
     int httpStatus() const { return m_httpStatus; }
     RateLimitSnapshot rateLimit() const { return m_snapshot; }
     qint64 elapsedMs() const { return m_elapsedMs; } // first send to final answer
@@ -72,6 +82,7 @@ private:
     void start();
     void sendNow();
     void onNetworkFinished();
+    bool readRawPage(const QByteArray &body);
     void scheduleRetry(qint64 delayMs, WaitReason reason, const QString &why);
     void finishOk();
     void finishError(const ApiError &error);
@@ -101,6 +112,9 @@ private:
     int m_httpStatus = 0;
     QJsonObject m_json;
     ListPage m_page;
+    QByteArray m_body; // Expect::RawListPage: the body rawResults() points into
+    qsizetype m_rawBegin = 0;
+    qsizetype m_rawEnd = 0;
     RateLimitSnapshot m_snapshot;
     ApiError m_error;
     ApiError m_refusal; // set when the request is refused before sending (InvalidRequest)

@@ -453,6 +453,16 @@ bool CsvWriter::writeRow(const QJsonObject &record, const QVector<Column> &colum
     return endRow(int(columns.size()));
 }
 
+bool CsvWriter::writeRow(const QVector<QJsonValue> &values, const QVector<Column> &columns)
+{
+    if (!begin())
+        return false;
+    for (qsizetype i = 0; i < columns.size(); ++i)
+        appendValue(i < values.size() ? values.at(i) : QJsonValue(QJsonValue::Undefined),
+                    columns.at(i).type);
+    return endRow(int(columns.size()));
+}
+
 bool CsvWriter::flush()
 {
     if (hasError())

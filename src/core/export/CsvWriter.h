@@ -70,6 +70,8 @@ public:
     // A row read out of a record, one cell per field (nullptr fields give empty cells).
     bool writeRow(const QJsonObject &record, const QVector<const ContractField *> &fields);
     bool writeRow(const QJsonObject &record, const QVector<Column> &columns);
+    // A row of values already read out of a record, one per column (see RecordPicker).
+    bool writeRow(const QVector<QJsonValue> &values, const QVector<Column> &columns);
 
     // Hands everything buffered to the device.
     bool flush();

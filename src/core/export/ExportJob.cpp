@@ -4,6 +4,7 @@
 #include "api/ListPage.h"
 #include "contracts/ContractFields.h"
 #include "util/Clock.h"
+#include "util/JsonReader.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -293,12 +294,16 @@ void ExportJob::requestNext()
     } else {
         ContractQuery q = m_query;
         q.setLimit(nextRequestSize());
+        // Query pages are read from the text: a QJsonDocument per page costs more than
+        // everything else an export does.
         if (!m_firstPageDone)
-            reply = m_client->getList(kContractsPath, q.toUrlQuery());
+            reply =
+                m_client->getList(kContractsPath, q.toUrlQuery(), ApiReply::Expect::RawListPage);
         else if (!m_nextCursor.isEmpty())
-            reply = m_client->getList(kContractsPath, q.toUrlQuery(m_nextCursor));
+            reply = m_client->getList(kContractsPath, q.toUrlQuery(m_nextCursor),
+                                      ApiReply::Expect::RawListPage);
         else
-            reply = m_client->getUrl(m_nextUrl, ApiReply::Expect::ListPage);
+            reply = m_client->getUrl(m_nextUrl, ApiReply::Expect::RawListPage);
     }
     m_reply = reply;
     ++m_progress.requests;
@@ -325,6 +330,7 @@ void ExportJob::onPage(const ListPage &page)
 {
     if (sender() != m_reply.data() || m_state != State::Running)
         return;
+    const QByteArrayView raw = m_reply->rawResults();
     m_reply = nullptr;
     m_retriesUsed = 0;
     if (m_progress.waitSeconds != 0) {
@@ -360,6 +366,26 @@ void ExportJob::onPage(const ListPage &page)
                 expected = qMin(expected, m_maxRows);
             m_progress.rowsExpected = expected;
         }
+        bool any = !results.isEmpty();
+        if (!raw.isEmpty()) {
+            QStringList paths;
+            paths.reserve(m_csvColumns.size());
+            for (const CsvWriter::Column &c : qAsConst(m_csvColumns))
+                paths.append(c.path);
+            m_picker.setPaths(paths);
+            // The reply checked the array already: a reader error here cannot happen.
+            JsonReader r(raw.data(), raw.data() + raw.size());
+            bool first = true;
+            if (r.beginArray()) {
+                while (r.nextElement(&first) == JsonReader::Step::Item) {
+                    any = true;
+                    if (limitReached() || !m_picker.pick(r, &m_cells))
+                        break;
+                    if (!writeCells())
+                        return;
+                }
+            }
+        }
         for (const QJsonValue &v : results) {
             if (limitReached())
                 break;
@@ -369,7 +395,7 @@ void ExportJob::onPage(const ListPage &page)
         m_firstPageDone = true;
         m_nextCursor = page.cursor();
         m_nextUrl = page.next();
-        more = page.hasNext() && !results.isEmpty();
+        more = page.hasNext() && any;
     }
     if (!flushOutput())
         return;
@@ -384,6 +410,16 @@ void ExportJob::onPage(const ListPage &page)
 bool ExportJob::writeRecord(const QJsonObject &record)
 {
     if (!m_writer->writeRow(record, m_csvColumns)) {
+        failWrite(m_writer->errorString());
+        return false;
+    }
+    ++m_progress.rowsWritten;
+    return true;
+}
+
+bool ExportJob::writeCells()
+{
+    if (!m_writer->writeRow(m_cells, m_csvColumns)) {
         failWrite(m_writer->errorString());
         return false;
     }

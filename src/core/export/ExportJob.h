@@ -6,6 +6,7 @@
 #include "contracts/ContractQuery.h"
 #include "export/CsvWriter.h"
 #include "export/ExportProgress.h"
+#include "export/RecordPicker.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -155,6 +156,7 @@ private:
     void onWaiting(qint64 seconds, ApiReply::WaitReason reason, const QString &why);
     void writeRecordChunk();
     bool writeRecord(const QJsonObject &record);
+    bool writeCells(); // m_cells, read by m_picker
     bool flushOutput();
     void complete();
     void failApi(const ApiError &error);
@@ -178,6 +180,8 @@ private:
 
     QStringList m_columns;
     QVector<CsvWriter::Column> m_csvColumns;
+    RecordPicker m_picker;       // reads query pages straight from the received text
+    QVector<QJsonValue> m_cells; // one record's values, reused
     Header m_header = Header::Paths;
     QChar m_delimiter = QLatin1Char(',');
     bool m_bom = false;
