@@ -301,27 +301,35 @@ JsonReader::Step JsonReader::nextMember(bool *first, std::string_view *key)
     return memberKey(first, nullptr, key);
 }
 
-JsonReader::Step JsonReader::memberKey(bool *first, QString *qkey, std::string_view *key)
+JsonReader::Step JsonReader::nextItem(char close, bool *first)
 {
     skipSpace();
     if (m_pos >= m_end || hasError()) {
         fail(tr("Unexpected end of the JSON text"));
         return Step::Error;
     }
-    if (*m_pos == '}') {
+    if (*m_pos == close) {
         ++m_pos;
         --m_depth;
         return Step::End;
     }
     if (!*first) {
         if (*m_pos != ',') {
-            fail(tr("A comma or a closing brace was expected"));
+            fail(close == '}' ? tr("A comma or a closing brace was expected")
+                              : tr("A comma or a closing bracket was expected"));
             return Step::Error;
         }
         ++m_pos;
         skipSpace();
     }
     *first = false;
+    return Step::Item;
+}
+
+JsonReader::Step JsonReader::memberKey(bool *first, QString *qkey, std::string_view *key)
+{
+    if (const Step step = nextItem('}', first); step != Step::Item)
+        return step;
     if (m_pos >= m_end || *m_pos != '"') {
         fail(m_pos >= m_end ? tr("Unexpected end of the JSON text") : tr("A key was expected"));
         return Step::Error;
@@ -343,30 +351,13 @@ JsonReader::Step JsonReader::memberKey(bool *first, QString *qkey, std::string_v
 
 JsonReader::Step JsonReader::nextElement(bool *first)
 {
-    skipSpace();
-    if (m_pos >= m_end || hasError()) {
-        fail(tr("Unexpected end of the JSON text"));
+    const Step step = nextItem(']', first);
+    // A ']' right here can only follow a comma: the first item's ']' already ended the array.
+    if (step == Step::Item && m_pos < m_end && *m_pos == ']') {
+        fail(tr("A value was expected"));
         return Step::Error;
     }
-    if (*m_pos == ']') {
-        ++m_pos;
-        --m_depth;
-        return Step::End;
-    }
-    if (!*first) {
-        if (*m_pos != ',') {
-            fail(tr("A comma or a closing bracket was expected"));
-            return Step::Error;
-        }
-        ++m_pos;
-        skipSpace();
-        if (m_pos < m_end && *m_pos == ']') {
-            fail(tr("A value was expected"));
-            return Step::Error;
-        }
-    }
-    *first = false;
-    return Step::Item;
+    return step;
 }
 
 bool JsonReader::validateUtf8(const unsigned char *&p)

@@ -62,6 +62,9 @@ public:
 private:
     void skipSpace();
     Step memberKey(bool *first, QString *qkey, std::string_view *key);
+    // The step shared by objects and arrays: `close` ends the container, else a comma must
+    // separate an item from the one before.
+    Step nextItem(char close, bool *first);
     bool fail(const QString &why);
     bool readString(QString *out, std::string *utf8, bool *escaped);
     bool readNumber(QJsonValue *out);
